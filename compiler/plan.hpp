@@ -64,6 +64,7 @@ struct Task {
   int64_t batch_size = 0;
   ConflictPolicy on_conflict = ConflictPolicy::fail;
   std::optional<int64_t> confirm_above;
+  CheckAction on_error = CheckAction::reject;  // a `check` without `else`, and rows the target refuses
 };
 
 // A classified `expect`.
@@ -71,6 +72,12 @@ struct Assertion {
   enum class Kind { count_source, rejects, unique, not_null, parity, no_orphans, expr } kind;
   const Expectation* expect = nullptr;
   std::string task;  // empty at plan level
+  // rejects: `rejects <= 0.5%` is op le, limit "0.5", percent true (limit as written).
+  Op op = Op::none;
+  std::string limit;
+  bool percent = false;
+  std::vector<std::string> columns;  // unique, not_null: the target columns
+  std::string connection;            // no_orphans: the connection checked
 };
 
 struct CheckedPlan {

@@ -1,0 +1,239 @@
+// Calls: resolving a function (user `fn` or built-in), where a built-in may be used, and
+// binding positional and named arguments to its signature with their types.
+#include "compiler/analyse_context.hpp"
+
+namespace mig {
+namespace {
+
+bool numeric(BaseType b) {
+  return b == BaseType::int_ || b == BaseType::decimal || b == BaseType::float_;
+}
+bool loose(Type t) { return t.base == BaseType::unknown || t.base == BaseType::null; }
+
+// Whether a value of type `t` may be passed where `spec` is expected.
+bool accepts(const TypeSpec& spec, Type t) {
+  if (loose(t)) return true;
+  switch (spec.rule) {
+    case TypeRule::exact:
+      // Text is parsed into json where json is expected.
+      if (spec.type.base == BaseType::json && t.base == BaseType::text) return true;
+      return assignable(t, spec.type);
+    case TypeRule::numeric: return numeric(t.base);
+    case TypeRule::temporal:
+      return t.base == BaseType::date || t.base == BaseType::timestamp ||
+             t.base == BaseType::timestamptz;
+    case TypeRule::text_or_uuid: return t.base == BaseType::text || t.base == BaseType::uuid;
+    case TypeRule::map: return t.base == BaseType::map;
+    default: return true;
+  }
+}
+
+// "1 argument", "2 or 3 arguments", "at least 2 arguments".
+std::string takes_text(size_t min, size_t max, bool unbounded) {
+  auto n = [](size_t k) { return k == 0 ? std::string("no arguments")
+                                        : std::to_string(k) + (k == 1 ? " argument" : " arguments"); };
+  if (unbounded) return min == 0 ? "any number of arguments" : "at least " + n(min);
+  if (min == max) return n(min);
+  return std::to_string(min) + (max == min + 1 ? " or " : " to ") + n(max);
+}
+
+std::string given_text(size_t k) {
+  return k == 0 ? "none were given" : std::to_string(k) + (k == 1 ? " was given" : " were given");
+}
+
+// Why a built-in of `group` cannot be used in `scope`; empty when it can.
+std::string misuse_help(const Builtin& b, const ExprContext& cx) {
+  switch (b.group) {
+    case BuiltinGroup::crosswalk:
+      if ((cx.scope == Scope::source_row || cx.scope == Scope::target_row) && cx.task) return "";
+      return "`lookup` translates keys in the expressions of a task";
+    case BuiltinGroup::connector:
+      return "a connector is the value of a `source`, `target` or `environment` binding";
+    case BuiltinGroup::config:
+      if (cx.scope == Scope::connector) return "";
+      return "`" + b.signature.name +
+             "` is read when a connection is opened, in a connector's arguments; use a `param` "
+             "for other values";
+    case BuiltinGroup::aggregate:
+      if (cx.scope == Scope::plan_expect &&
+          (b.id == BuiltinId::count || b.id == BuiltinId::sql))
+        return "";
+      if (b.id == BuiltinId::unique || b.id == BuiltinId::not_null)
+        return "`" + b.signature.name + "(...)` is an `expect` of its own in a task";
+      return "`" + b.signature.name + "` reads tables in a plan-level `expect`";
+    default: return "";
+  }
+}
+
+// A bare one-part name, e.g. a task or connection argument.
+const Ident* bare_name(const Expr& e) {
+  return e.kind == ExprKind::name && e.path.size() == 1 ? &e.path[0] : nullptr;
+}
+
+}  // namespace
+
+Type Analyser::check_call(const Expr& e, ExprContext& cx) {
+  const std::string& name = e.callee.text;
+  auto user = plan.functions.find(name);
+  if (user != plan.functions.end()) {
+    if (cx.scope == Scope::fn_body && cx.fn)
+      fn_calls[cx.fn->name.text].push_back({name, e.callee.span});
+    Signature sig{name, {}, TypeSpec{TypeRule::exact, user->second.result, 0}};
+    const auto& params = user->second.decl->fn_params;
+    for (size_t i = 0; i < params.size() && i < user->second.param_types.size(); ++i)
+      sig.params.push_back(ParamSpec{params[i].name.text,
+                                     TypeSpec{TypeRule::exact, user->second.param_types[i], 0},
+                                     Presence::required});
+    return check_arguments(e, sig, cx, nullptr);
+  }
+  const Builtin* b = find_builtin(name);
+  if (!b) {
+    std::vector<std::string> names = keys(plan.functions);
+    for (const Builtin& candidate : builtins())
+      if (misuse_help(candidate, cx).empty()) names.push_back(candidate.signature.name);
+    Diagnostic& d = diags.report(DiagId::unknown_function, e.callee.span, {name});
+    suggest(d, name, names);
+    for (const ExprPtr& arg : e.args)
+      if (arg) check_expr(*arg, cx);
+    for (const NamedArg& arg : e.named)
+      if (arg.value) check_expr(*arg.value, cx);
+    return Type{};
+  }
+  std::string help = misuse_help(*b, cx);
+  if (!help.empty()) {
+    Diagnostic& d = diags.report(DiagId::not_allowed_here, e.callee.span, {name, cx.place});
+    add_help(d, help);
+    return Type{};
+  }
+  return check_arguments(e, b->signature, cx, b);
+}
+
+Type Analyser::check_arguments(const Expr& e, const Signature& sig, ExprContext& cx,
+                               const Builtin* builtin) {
+  // Bind positional arguments in order, then named ones.
+  std::vector<size_t> positional;
+  std::optional<size_t> more;
+  size_t min = 0;
+  for (size_t i = 0; i < sig.params.size(); ++i) {
+    Presence p = sig.params[i].presence;
+    if (p == Presence::required) ++min;
+    if (p == Presence::required || p == Presence::optional) positional.push_back(i);
+    if (p == Presence::more) more = i;
+  }
+  std::vector<BoundArg> bound;
+  std::vector<bool> filled(sig.params.size(), false);
+  bool too_many = false;
+  for (size_t k = 0; k < e.args.size(); ++k) {
+    if (!e.args[k]) continue;
+    size_t param = k < positional.size() ? positional[k] : more.value_or(sig.params.size());
+    if (param == sig.params.size()) {
+      too_many = true;
+      check_expr(*e.args[k], cx);
+      continue;
+    }
+    filled[param] = true;
+    bound.push_back(BoundArg{param, e.args[k].get(), std::to_string(k + 1), Type{}});
+  }
+  for (const NamedArg& arg : e.named) {
+    size_t param = 0;
+    while (param < sig.params.size() &&
+           (sig.params[param].name != arg.name.text || sig.params[param].presence == Presence::more))
+      ++param;
+    if (param == sig.params.size()) {
+      std::vector<std::string> names;
+      for (const ParamSpec& p : sig.params)
+        if (p.presence != Presence::more) names.push_back(p.name);
+      Diagnostic& d = diags.report(DiagId::unknown_named_argument, arg.name.span, {sig.name, arg.name.text});
+      suggest(d, arg.name.text, names);
+      if (arg.value) check_expr(*arg.value, cx);
+      continue;
+    }
+    if (filled[param]) {
+      diags.report(DiagId::duplicate_named_argument, arg.name.span, {arg.name.text});
+      continue;
+    }
+    filled[param] = true;
+    if (arg.value) bound.push_back(BoundArg{param, arg.value.get(), "`" + arg.name.text + "`", Type{}});
+  }
+  bool missing = false;
+  for (size_t i = 0; i < sig.params.size(); ++i)
+    if (sig.params[i].presence == Presence::required && !filled[i]) missing = true;
+  if (too_many || missing) {
+    Diagnostic& d = diags.report(DiagId::wrong_arity, e.span,
+                                 {sig.name, takes_text(min, positional.size(), more.has_value()),
+                                  given_text(e.args.size() + e.named.size())});
+    if (builtin) add_note(d, "it is `" + signature_text(sig) + "`");
+    else add_note(d, "`" + sig.name + "` is declared here", plan.functions[sig.name].decl->name.span);
+  }
+  for (BoundArg& b : bound) b.type = check_argument(sig, b.param, *b.value, b.label, cx, builtin);
+  return call_result(sig, bound);
+}
+
+Type Analyser::check_argument(const Signature& sig, size_t param, const Expr& value,
+                              const std::string& label, ExprContext& cx, const Builtin* builtin) {
+  const TypeSpec& spec = sig.params[param].type;
+  if (spec.rule == TypeRule::name) {
+    const Ident* name = bare_name(value);
+    if (builtin && builtin->id == BuiltinId::lookup) {
+      if (name) add_dependency(cx.task, *name, Dependency::Kind::lookup, value.span);
+      else diags.report(DiagId::lookup_not_task, value.span);
+      return Type{};
+    }
+    if (builtin && builtin->id == BuiltinId::sql && name) {
+      check_connection_name(*name);
+      return Type{};
+    }
+    if (name) return Type{};
+    diags.report(DiagId::wrong_argument_type, value.span,
+                 {label, sig.name, builtin && builtin->id == BuiltinId::sql ? "a connection name" : "a name",
+                  type_name(check_expr(value, cx))});
+    return Type{};
+  }
+  if (spec.rule == TypeRule::table) {
+    if (value.kind == ExprKind::name && (value.path.size() == 2 || value.path.size() == 3)) {
+      check_connection_name(value.path[0]);
+      return Type::of(BaseType::table);
+    }
+    diags.report(DiagId::wrong_argument_type, value.span,
+                 {label, sig.name, describe(spec),
+                  value.kind == ExprKind::name ? "`" + path_text(value.path) + "`"
+                                               : type_name(check_expr(value, cx))});
+    return Type{};
+  }
+  Type t = check_expr(value, cx);
+  if (!accepts(spec, t))
+    diags.report(DiagId::wrong_argument_type, value.span, {label, sig.name, describe(spec), type_name(t)});
+  if (builtin && builtin->id == BuiltinId::regex_replace && param == 1) check_regex(value);
+  return t;
+}
+
+Type Analyser::call_result(const Signature& sig, const std::vector<BoundArg>& bound) {
+  const TypeSpec& result = sig.result;
+  switch (result.rule) {
+    case TypeRule::exact: return result.type;
+    case TypeRule::same_as:
+      for (const BoundArg& b : bound)
+        if (b.param == size_t(result.index)) return b.type;
+      return Type{};
+    case TypeRule::common_from: {
+      Type out = Type::of(BaseType::null);
+      for (const BoundArg& b : bound)
+        if (b.param >= size_t(result.index))
+          out = mix(out, *b.value, b.type, "arguments of `" + sig.name + "`");
+      return out;
+    }
+    case TypeRule::translated: {
+      Type out = Type::of(BaseType::null);
+      for (const BoundArg& b : bound) {
+        if (sig.params[b.param].type.rule == TypeRule::map && b.type.base == BaseType::map)
+          out = mix(out, *b.value, Type::of(b.type.elem), "values of `" + sig.name + "`");
+        else if (sig.params[b.param].name == "default")
+          out = mix(out, *b.value, b.type, "values of `" + sig.name + "`");
+      }
+      return out;
+    }
+    default: return Type{};
+  }
+}
+
+}  // namespace mig

@@ -1,0 +1,123 @@
+// The interface every engine implements (SQLite, CSV folders, PostgreSQL, MariaDB): read
+// its catalog, read a table in key-ordered batches, write batches in one transaction each.
+// The executor talks only to this; tests use an in-memory fake.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ast.hpp"
+#include "runtime/catalog.hpp"
+#include "runtime/result.hpp"
+#include "runtime/value.hpp"
+
+namespace mig {
+
+// A row: values in the order of the batch's columns.
+using Row = std::vector<Value>;
+
+// A row the engine would not take or give as its declared type (a constraint, a value out
+// of range, a CSV cell that is not an int, a MariaDB zero date): the executor turns it into
+// a reject (with `reason`) or a failure, as the plan says.
+struct RefusedRow {
+  size_t index;         // in the batch
+  std::string reason;   // one line, naming the column and the value (quote_input)
+};
+
+// Rows with named columns; what flows between reader, map and writer.
+struct Batch {
+  std::vector<std::string> columns;
+  std::vector<Row> rows;
+  std::vector<RefusedRow> unreadable;  // rows whose values could not be read (row is all null)
+};
+
+// A filter already spelled in the source's dialect (a pushed-down `where` or `follow`),
+// with its values bound, never spliced: `sql` holds placeholders in the dialect's form,
+// numbered from 1 in order of `params`.
+struct SqlFilter {
+  std::string sql;
+  std::vector<Value> params;
+};
+
+// One keyset page: rows of `table` with key > `after`, ordered by key, at most `limit`.
+struct ReadRequest {
+  std::string schema;                  // empty: the connection's default
+  std::string table;
+  std::vector<std::string> columns;    // to select; the key columns are among them
+  std::vector<std::string> key;        // order and resume by these
+  std::optional<Row> after;            // the last key of the previous page
+  std::vector<SqlFilter> filters;      // ANDed
+  int64_t limit = 5000;
+};
+
+// Where and how to write a batch.
+struct WriteRequest {
+  std::string schema;
+  std::string table;
+  std::vector<std::string> key;        // conflicts are on these columns
+  ConflictPolicy on_conflict = ConflictPolicy::fail;
+};
+
+// What one write did, row by row where it matters for reports and rollback.
+struct WriteOutcome {
+  int64_t inserted = 0;
+  int64_t updated = 0;                 // on conflict update
+  std::vector<size_t> skipped;         // on conflict skip: rows whose key existed
+  std::vector<std::pair<size_t, Row>> before;  // on conflict update: each updated row's
+                                               // previous values (batch columns), for rollback
+  std::vector<RefusedRow> refused;     // not written (found by retrying row by row); the
+                                       // rest of the batch was
+};
+
+// Identifies a batch inside the target's own transaction, so a resumed run can tell
+// whether a batch whose commit it did not see was in fact committed (exactly once).
+struct CommitMarker {
+  std::string plan;
+  std::string env;
+  std::string task;
+  int64_t batch = 0;                   // sequence number within the task's run
+};
+
+// How to reach a database, with `env()`/`secret()` already evaluated by the binder.
+struct ConnectorSpec {
+  std::string kind;      // postgres, mariadb (mysql is an alias), sqlite, csv
+  std::string location;  // URL, or a path already made relative to the plan's folder
+  // csv(...) options
+  bool header = true;
+  std::string delimiter = ",";
+  std::string null_text = "";
+  std::vector<std::pair<std::string, std::string>> types;  // column -> type name
+};
+
+// A connection to one database (or CSV folder).
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  // `sqlite`, `csv`, `postgres`, `mariadb`.
+  virtual std::string dialect() const = 0;
+  // Tables, columns, keys and foreign keys.
+  virtual Result<Catalog> introspect() = 0;
+  // Rows the request would read without its limit and `after` (progress %, confirm above).
+  virtual Result<int64_t> count(const ReadRequest& request) = 0;
+  // One page.
+  virtual Result<Batch> read(const ReadRequest& request) = 0;
+
+  // Target side: one transaction per batch.
+  virtual Status begin() = 0;
+  virtual Result<WriteOutcome> write(const WriteRequest& request, const Batch& batch) = 0;
+  // Writes the marker with `outcome` (the batch's WriteOutcome as JSON) and commits.
+  virtual Status commit(const CommitMarker& marker, const std::string& outcome) = 0;
+  virtual Status rollback() = 0;
+  // The outcome saved with a committed batch, nullopt when it was not committed (asked
+  // only on resume, for a batch the state store saw begin but not end).
+  virtual Result<std::optional<std::string>> committed(const CommitMarker& marker) = 0;
+  // Forgets the markers of a task once its completion is in the state store.
+  virtual Status forget_markers(const std::string& plan, const std::string& env,
+                                const std::string& task) = 0;
+  // Raw SQL (`before`/`after` hooks); CSV refuses.
+  virtual Status execute(const std::string& sql) = 0;
+};
+
+}  // namespace mig

@@ -1,0 +1,210 @@
+// The state store: one SQLite file per plan and environment (`.mig/state/PLAN.ENV.db`,
+// WAL) that makes runs resumable and undoable: runs, task states and checkpoints, rejects,
+// written keys with before-images, crosswalks, fingerprints and validation results.
+// A batch's progress is saved in one transaction, so a crash never splits it.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "runtime/result.hpp"
+
+namespace mig {
+
+// X(enumerator): the names are the text stored in the file (docs/state.md).
+#define MIG_TASK_STATES(X) X(pending) X(running) X(completed) X(failed) X(skipped)
+#define MIG_RUN_STATUSES(X) X(running) X(succeeded) X(failed) X(interrupted) X(aborted)
+#define MIG_WRITE_ACTIONS(X) X(inserted) X(updated)
+
+enum class TaskState {
+#define MIG_X(id) id,
+  MIG_TASK_STATES(MIG_X)
+#undef MIG_X
+};
+// How a run ended: `aborted` is set by the next run when the process died (kill -9, crash).
+enum class RunStatus {
+#define MIG_X(id) id,
+  MIG_RUN_STATUSES(MIG_X)
+#undef MIG_X
+};
+// What a write did to the target: rollback deletes inserted rows, restores updated ones.
+enum class WriteAction {
+#define MIG_X(id) id,
+  MIG_WRITE_ACTIONS(MIG_X)
+#undef MIG_X
+};
+
+const char* state_name(TaskState s);
+const char* status_name(RunStatus s);
+const char* action_name(WriteAction a);
+
+// Rows counted for a task: totals in TaskRecord, increments in BatchProgress.
+struct TaskCounters {
+  int64_t read = 0;
+  int64_t written = 0;
+  int64_t rejected = 0;
+  int64_t skipped = 0;  // existing rows left alone (`on conflict skip`)
+};
+
+// One task's row of `tasks`: its current state and the progress kept across runs.
+struct TaskRecord {
+  std::string task;
+  TaskState state = TaskState::pending;
+  std::string reason;                     // why failed / skipped; empty otherwise
+  std::optional<int64_t> run_id;          // the last run that changed it
+  TaskCounters counters;                  // totals over every run since the last reset
+  int64_t batches = 0;                    // batches saved
+  std::optional<std::string> checkpoint;  // last key done (encode_key); none: from the start
+  std::optional<uint64_t> fingerprint;    // xxh3 of the compiled task that made the progress
+  std::optional<std::string> started_at;  // first start since the last reset
+  std::optional<std::string> ended_at;    // when it completed, failed or was skipped
+};
+
+// One row of `runs`.
+struct RunRecord {
+  int64_t id = 0;
+  std::string plan;
+  std::string env;
+  std::string started_at;
+  std::optional<std::string> ended_at;
+  RunStatus status = RunStatus::running;
+  std::string argv;  // JSON array of the command line, secrets already removed
+  int64_t pid = 0;
+  std::string host;
+};
+
+// A row that failed a `check` (or that the target refused).
+struct RejectEntry {
+  std::string key;    // encode_key of the source key
+  std::string label;  // the check's label or the reason
+  std::string row;    // encode_row of the row as mapped (or as read)
+};
+
+// A key the run wrote, for rollback.
+struct WrittenKey {
+  std::string key;  // encode_key of the target key
+  WriteAction action = WriteAction::inserted;
+  std::optional<std::string> before_image;  // encode_row of the old row, for `updated`
+};
+
+// One pair of a task's crosswalk.
+struct CrosswalkEntry {
+  std::string source_key;  // encode_key
+  std::string target_key;  // encode_key
+};
+
+// Everything one batch changes in the state store, saved atomically by save_batch.
+struct BatchProgress {
+  std::string task;
+  int64_t run_id = 0;
+  std::optional<std::string> checkpoint;  // the batch's last key; none keeps the old one
+  TaskCounters delta;                     // added to the task's totals
+  std::vector<RejectEntry> rejects;
+  std::vector<WrittenKey> written;
+  std::vector<CrosswalkEntry> crosswalk;
+};
+
+// One evaluated `expect`.
+struct ValidationRecord {
+  int64_t run_id = 0;
+  std::string name;                 // the assertion as written: `expect unique(email)`
+  std::optional<std::string> task;  // none for a plan-level expect
+  bool passed = false;
+  std::string details = "{}";       // JSON object with the numbers
+  std::string checked_at;           // filled in by add_validation
+};
+
+class StateStore {
+ public:
+  // How a command uses the store.
+  enum class Access {
+    exclusive,  // run, reset, rollback: creates the file, takes the lock, writes
+    read_only,  // status, reports: no lock, no writes; the file must exist
+  };
+
+  // `DIR/PLAN.ENV.db`; names are kept to [A-Za-z0-9_-] (other bytes as %XX, so that no
+  // name can leave DIR); an empty env is `default`.
+  static std::string db_path(const std::string& dir, const std::string& plan,
+                             const std::string& env);
+
+  // Opens (with `exclusive`: creates, with its directories) and checks the schema version:
+  // a newer version is refused with the versions in the message; with `exclusive`, a
+  // second migrun on the same file is refused with the holder's pid, host and start time.
+  static Result<StateStore> open(const std::string& path, Access access = Access::exclusive);
+  // A private in-memory store (tests and --dry-run): same schema, no file, no lock.
+  static Result<StateStore> open_in_memory();
+
+  StateStore(StateStore&&) noexcept;
+  StateStore& operator=(StateStore&&) noexcept;
+  ~StateStore();
+
+  const std::string& path() const;
+  // The schema version of the open file (kStateSchemaVersion after open).
+  int schema_version() const;
+
+  // Starts a run (status `running`) and returns its id. Earlier runs still marked running
+  // died without saying so: they become `aborted`, and their running tasks `pending`.
+  Result<int64_t> begin_run(const std::string& plan, const std::string& env,
+                            const std::vector<std::string>& argv);
+  Status end_run(int64_t run_id, RunStatus status);
+  Result<std::optional<RunRecord>> run(int64_t run_id);
+  Result<std::optional<RunRecord>> last_run();
+
+  Result<std::optional<TaskRecord>> task(const std::string& name);
+  // Every task with a row, by name.
+  Result<std::vector<TaskRecord>> tasks();
+  // Moves a task to `state` (creating its row). Entering `running` keeps the first start
+  // time; completed/failed/skipped set the end time; `reason` says why (skipped, failed).
+  Status set_task_state(const std::string& task, TaskState state, int64_t run_id,
+                        const std::string& reason = "");
+
+  // Saves one batch in ONE transaction: checkpoint, counters, rejects, written keys and
+  // crosswalk entries all land, or (on any error, or a crash) none do.
+  Status save_batch(const BatchProgress& batch);
+
+  // Records crosswalk entries on their own, before the target is written (keys made by
+  // uuid() must survive a crash so that a resumed run reuses them). The first recorded
+  // target key of a source key wins; later ones are ignored.
+  Status put_crosswalk(const std::string& task, int64_t run_id,
+                       std::span<const CrosswalkEntry> entries);
+  // Target key recorded for a source key, and the other way round.
+  Result<std::optional<std::string>> lookup_crosswalk(const std::string& task,
+                                                      const std::string& source_key);
+  Result<std::optional<std::string>> lookup_crosswalk_source(const std::string& task,
+                                                             const std::string& target_key);
+  // Every entry of a task's crosswalk in source-key order, streamed (may be millions).
+  Status for_each_crosswalk(const std::string& task,
+                            const std::function<void(const CrosswalkEntry&)>& fn);
+
+  Result<std::optional<uint64_t>> fingerprint(const std::string& task);
+  Status set_fingerprint(const std::string& task, uint64_t fingerprint);
+
+  // Forgets the progress of the tasks whose names match a pattern (`*` matches any run of
+  // characters; no patterns: every task): their task rows and crosswalks. Rejects, written
+  // keys and validations stay, as history of the runs that made them (rollback needs them).
+  // Returns the names reset.
+  Result<std::vector<std::string>> reset(std::span<const std::string> patterns);
+
+  // Rejects of a run (all tasks when `task` is empty), in the order saved.
+  Status for_each_reject(int64_t run_id, const std::string& task,
+                         const std::function<void(const std::string& task, const RejectEntry&)>& fn);
+  // Keys written by a run's task, newest first (the order rollback undoes them in).
+  Status for_each_written_key(int64_t run_id, const std::string& task,
+                              const std::function<void(const WrittenKey&)>& fn);
+  // Tasks that wrote keys in a run.
+  Result<std::vector<std::string>> tasks_written(int64_t run_id);
+
+  Status add_validation(const ValidationRecord& v);
+  Result<std::vector<ValidationRecord>> validations(int64_t run_id);
+
+ private:
+  struct Impl;
+  explicit StateStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mig
