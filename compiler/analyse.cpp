@@ -26,7 +26,8 @@ CheckedPlan Analyser::run(Module plan_module) {
     const SourceFile& file = sources.file(plan.modules[0].file);
     plan.name = std::filesystem::path(file.name).stem().string();
   }
-  if (plan.tasks.empty()) {
+  // Not after errors: a plan that failed to parse may well have tasks further down.
+  if (plan.tasks.empty() && !diags.has_errors()) {
     Span where{plan.modules[0].file, 0, 0};
     for (const Stmt& s : plan.modules[0].stmts)
       if (s.kind == Stmt::Kind::plan) where = s.name.span;
@@ -36,11 +37,11 @@ CheckedPlan Analyser::run(Module plan_module) {
 }
 
 bool Analyser::declare_once(std::map<std::string, Span>& seen, const std::string& name,
-                            Span span, DiagId id) {
+                            Span span, DiagId id, const char* note) {
   auto [it, fresh] = seen.emplace(name, span);
   if (fresh) return true;
   Diagnostic& d = diags.report(id, span, {name});
-  add_note(d, "first declared here", it->second);
+  add_note(d, note, it->second);
   return false;
 }
 

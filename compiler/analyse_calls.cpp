@@ -93,6 +93,8 @@ Type Analyser::check_call(const Expr& e, ExprContext& cx) {
       if (misuse_help(candidate, cx).empty()) names.push_back(candidate.signature.name);
     Diagnostic& d = diags.report(DiagId::unknown_function, e.callee.span, {name});
     suggest(d, name, names);
+    if (!missing_modules.empty())
+      add_note(d, "module `" + missing_modules.front() + "` could not be loaded and may declare it");
     for (const ExprPtr& arg : e.args)
       if (arg) check_expr(*arg, cx);
     for (const NamedArg& arg : e.named)

@@ -111,7 +111,7 @@ class Analyser {
   // Reports `id` when `name` is in `seen`, with a note at the first declaration; else
   // records it. Returns whether the name was new.
   bool declare_once(std::map<std::string, Span>& seen, const std::string& name, Span span,
-                    DiagId id);
+                    DiagId id, const char* note = "first declared here");
   // Adds "help: did you mean `x`?" when a candidate is close to `name`.
   static void suggest(Diagnostic& d, const std::string& name,
                       const std::vector<std::string>& candidates, const std::string& prefix = "");
@@ -138,6 +138,7 @@ class Analyser {
   std::map<std::string, Span> connection_spans, param_spans, fn_spans, environment_spans,
       task_spans, setting_spans;
   std::optional<Span> plan_name_span;            // `plan NAME`, once seen
+  std::vector<std::string> missing_modules;      // `use`d but not found: their fns are unknown
   std::vector<const Stmt*> task_stmts;           // copy/update, in order (parallel to plan.tasks)
   std::vector<const Stmt*> plan_expects;         // plan-level `expect`
   std::vector<const Stmt*> fn_stmts;             // user functions, in order

@@ -53,6 +53,7 @@ void Analyser::load_modules() {
     if (index < 0) {
       Diagnostic& d = diags.report(DiagId::module_not_found, name.span, {name.text});
       if (stdlib) suggest(d, name.text, stdlib_modules(options.stdlib_dir));
+      missing_modules.push_back(name.text);
       continue;
     }
     loaded.insert(path);

@@ -119,7 +119,9 @@ void Analyser::check_settings(const Stmt& stmt) {
       suggest(d, b.name.text, names);
       continue;
     }
-    if (!declare_once(setting_spans, b.name.text, b.name.span, DiagId::duplicate_setting)) continue;
+    if (!declare_once(setting_spans, b.name.text, b.name.span, DiagId::duplicate_setting,
+                      "first given here"))
+      continue;
     if (b.value && !spec->apply(plan.settings, *b.value))
       diags.report(DiagId::invalid_setting_value, b.value->span, {spec->name, spec->expected});
   }

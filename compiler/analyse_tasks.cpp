@@ -99,12 +99,8 @@ void Analyser::add_dependency(Task* task, const Ident& name, Dependency::Kind ki
   task->deps.push_back(Dependency{kind, name.text, span});
 }
 
-// Checks a table reference: its connection, and `*` only in its last part.
+// Checks a table reference's connection (the parser checks where `*` may stand).
 void Analyser::check_table(const TableRef& ref) {
-  for (size_t i = 0; i + 1 < ref.parts.size(); ++i)
-    if (ref.parts[i].text.find('*') != std::string::npos)
-      diags.report(DiagId::pattern_mismatch, ref.parts[i].span,
-                   {"`*` may only stand in the last part of a table name"});
   if (!ref.parts.empty() && ref.parts[0].text.find('*') == std::string::npos)
     check_connection_name(ref.parts[0]);
 }
