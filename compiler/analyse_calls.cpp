@@ -37,8 +37,9 @@ std::string takes_text(size_t min, size_t max, bool unbounded) {
   return std::to_string(min) + (max == min + 1 ? " or " : " to ") + n(max);
 }
 
+// Completes "but ... given".
 std::string given_text(size_t k) {
-  return k == 0 ? "none were given" : std::to_string(k) + (k == 1 ? " was given" : " were given");
+  return k == 0 ? "none were" : std::to_string(k) + (k == 1 ? " was" : " were");
 }
 
 // Why a built-in of `group` cannot be used in `scope`; empty when it can.
@@ -110,65 +111,103 @@ Type Analyser::check_call(const Expr& e, ExprContext& cx) {
   return check_arguments(e, b->signature, cx, b);
 }
 
+namespace {
+
+// Binds a call's arguments to the parameters of a signature: positional ones in order
+// (the rest to a `more` parameter), then named ones; reports unknown and repeated names.
+class ArgumentBinder {
+ public:
+  ArgumentBinder(Analyser& a, const Signature& sig, ExprContext& cx)
+      : a_(a), sig_(sig), cx_(cx), filled_(sig.params.size()) {
+    for (size_t i = 0; i < sig.params.size(); ++i) {
+      Presence p = sig.params[i].presence;
+      if (p == Presence::required) ++min_;
+      if (p == Presence::required || p == Presence::optional) positional_.push_back(i);
+      if (p == Presence::more) more_ = i;
+    }
+  }
+
+  void bind_positional(const Expr& e) {
+    for (size_t k = 0; k < e.args.size(); ++k) {
+      if (!e.args[k]) continue;
+      size_t param = k < positional_.size() ? positional_[k] : more_.value_or(sig_.params.size());
+      if (param == sig_.params.size()) {
+        too_many_ = true;
+        a_.check_expr(*e.args[k], cx_);
+        continue;
+      }
+      filled_[param] = e.args[k]->span;
+      bound.push_back(BoundArg{param, e.args[k].get(), std::to_string(k + 1), Type{}});
+    }
+  }
+
+  void bind_named(const Expr& e) {
+    for (const NamedArg& arg : e.named) {
+      size_t param = find(arg.name.text);
+      if (param == sig_.params.size()) {
+        std::vector<std::string> names;
+        for (const ParamSpec& p : sig_.params)
+          if (p.presence != Presence::more) names.push_back(p.name);
+        Diagnostic& d = a_.diags.report(DiagId::unknown_named_argument, arg.name.span,
+                                        {sig_.name, arg.name.text});
+        Analyser::suggest(d, arg.name.text, names);
+        if (arg.value) a_.check_expr(*arg.value, cx_);
+      } else if (filled_[param]) {
+        Diagnostic& d =
+            a_.diags.report(DiagId::duplicate_named_argument, arg.name.span, {arg.name.text});
+        add_note(d, "first given here", *filled_[param]);
+      } else {
+        filled_[param] = arg.name.span;
+        if (arg.value) bound.push_back(BoundArg{param, arg.value.get(), "`" + arg.name.text + "`", Type{}});
+      }
+    }
+  }
+
+  // Too many positional arguments, or a required parameter not given.
+  bool arity_wrong() const {
+    for (size_t i = 0; i < sig_.params.size(); ++i)
+      if (sig_.params[i].presence == Presence::required && !filled_[i]) return true;
+    return too_many_;
+  }
+
+  std::string takes() const { return takes_text(min_, positional_.size(), more_.has_value()); }
+
+  std::vector<BoundArg> bound;  // in the order the arguments are written
+
+ private:
+  size_t find(const std::string& name) const {
+    size_t i = 0;
+    while (i < sig_.params.size() &&
+           (sig_.params[i].name != name || sig_.params[i].presence == Presence::more))
+      ++i;
+    return i;
+  }
+
+  Analyser& a_;
+  const Signature& sig_;
+  ExprContext& cx_;
+  std::vector<size_t> positional_;          // parameters that take positional arguments
+  std::optional<size_t> more_;              // the repeated last parameter, if any
+  size_t min_ = 0;                          // required parameters
+  std::vector<std::optional<Span>> filled_; // where each parameter is given
+  bool too_many_ = false;
+};
+
+}  // namespace
+
 Type Analyser::check_arguments(const Expr& e, const Signature& sig, ExprContext& cx,
                                const Builtin* builtin) {
-  // Bind positional arguments in order, then named ones.
-  std::vector<size_t> positional;
-  std::optional<size_t> more;
-  size_t min = 0;
-  for (size_t i = 0; i < sig.params.size(); ++i) {
-    Presence p = sig.params[i].presence;
-    if (p == Presence::required) ++min;
-    if (p == Presence::required || p == Presence::optional) positional.push_back(i);
-    if (p == Presence::more) more = i;
-  }
-  std::vector<BoundArg> bound;
-  std::vector<bool> filled(sig.params.size(), false);
-  bool too_many = false;
-  for (size_t k = 0; k < e.args.size(); ++k) {
-    if (!e.args[k]) continue;
-    size_t param = k < positional.size() ? positional[k] : more.value_or(sig.params.size());
-    if (param == sig.params.size()) {
-      too_many = true;
-      check_expr(*e.args[k], cx);
-      continue;
-    }
-    filled[param] = true;
-    bound.push_back(BoundArg{param, e.args[k].get(), std::to_string(k + 1), Type{}});
-  }
-  for (const NamedArg& arg : e.named) {
-    size_t param = 0;
-    while (param < sig.params.size() &&
-           (sig.params[param].name != arg.name.text || sig.params[param].presence == Presence::more))
-      ++param;
-    if (param == sig.params.size()) {
-      std::vector<std::string> names;
-      for (const ParamSpec& p : sig.params)
-        if (p.presence != Presence::more) names.push_back(p.name);
-      Diagnostic& d = diags.report(DiagId::unknown_named_argument, arg.name.span, {sig.name, arg.name.text});
-      suggest(d, arg.name.text, names);
-      if (arg.value) check_expr(*arg.value, cx);
-      continue;
-    }
-    if (filled[param]) {
-      diags.report(DiagId::duplicate_named_argument, arg.name.span, {arg.name.text});
-      continue;
-    }
-    filled[param] = true;
-    if (arg.value) bound.push_back(BoundArg{param, arg.value.get(), "`" + arg.name.text + "`", Type{}});
-  }
-  bool missing = false;
-  for (size_t i = 0; i < sig.params.size(); ++i)
-    if (sig.params[i].presence == Presence::required && !filled[i]) missing = true;
-  if (too_many || missing) {
+  ArgumentBinder binder(*this, sig, cx);
+  binder.bind_positional(e);
+  binder.bind_named(e);
+  if (binder.arity_wrong()) {
     Diagnostic& d = diags.report(DiagId::wrong_arity, e.span,
-                                 {sig.name, takes_text(min, positional.size(), more.has_value()),
-                                  given_text(e.args.size() + e.named.size())});
+                                 {sig.name, binder.takes(), given_text(e.args.size() + e.named.size())});
     if (builtin) add_note(d, "it is `" + signature_text(sig) + "`");
     else add_note(d, "`" + sig.name + "` is declared here", plan.functions[sig.name].decl->name.span);
   }
-  for (BoundArg& b : bound) b.type = check_argument(sig, b.param, *b.value, b.label, cx, builtin);
-  return call_result(sig, bound);
+  for (BoundArg& b : binder.bound) b.type = check_argument(sig, b.param, *b.value, b.label, cx, builtin);
+  return call_result(sig, binder.bound);
 }
 
 Type Analyser::check_argument(const Signature& sig, size_t param, const Expr& value,

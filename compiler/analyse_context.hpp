@@ -44,48 +44,85 @@ struct Edge {
   std::string label;  // "looks up", "follows", "calls"
 };
 
-// The passes of analysis over one plan and its modules; see analyse.cpp for the order.
+// The passes of analysis over one plan and its modules; run() holds their order. Each
+// group of members below lives in the analyse_*.cpp file named before it.
 class Analyser {
  public:
   Analyser(SourceManager& sources, const AnalyseOptions& options, Diagnostics& diags);
+  // Runs every pass over `plan_module` and returns the filled-in plan.
   CheckedPlan run(Module plan_module);
 
-  // analyse_modules.cpp: loads and parses every `use`d module.
+  // --- analyse_modules.cpp
+  // Loads and parses every `use`d module into plan.modules.
   void load_modules();
-  // analyse_declare.cpp: registers every declaration, reporting duplicates and library misuse.
+
+  // --- analyse_declare.cpp
+  // Registers every declaration of every module (libraries first).
   void declare_all();
+  // Registers one top-level statement under its name.
   void declare_statement(const Stmt& s);
-  // analyse_settings.cpp: `settings { }` into plan.settings.
+
+  // --- analyse_settings.cpp
+  // Reads `settings { }` into plan.settings.
   void check_settings(const Stmt& stmt);
-  // analyse_params.cpp: parameter types, defaults and the values given for them.
+
+  // --- analyse_params.cpp
+  // Resolves parameter types and checks their defaults.
   void check_params();
+  // Checks the `--param` values against the declared types (and required ones given).
   void apply_param_values();
-  // analyse_functions.cpp: user `fn` signatures, bodies, and recursion.
+  // A default of a date/uuid/... type written as a string: it must parse as the type.
+  void check_spelled_default(const std::string& name, Type type, const Expr& value, Type given);
+
+  // --- analyse_functions.cpp
+  // Registers a user `fn` and its signature.
   void declare_function(const Stmt& stmt);
+  // Checks every body against its declared result, and the call graph for recursion.
   void check_function_bodies();
-  // analyse_connections.cpp: connector calls, environments and hooks.
+
+  // --- analyse_connections.cpp
+  // Checks the connectors of connections and environments, and the hooks.
   void check_connections();
+  // Checks that `value` is a call of a connector, with valid arguments.
   void check_connector(const Expr* value, Span where);
-  // analyse_tasks.cpp: each copy/update and its clauses.
+
+  // --- analyse_tasks.cpp
+  // Registers a copy/update under its task name.
   void declare_task(const Stmt& stmt);
+  // Checks every task: tables, clauses, expressions, dependencies.
   void check_tasks();
   void check_task(Task& t);
+  // Checks the connection of a table reference.
   void check_table(const TableRef& ref);
+  // Reports writing into a connection declared `source`.
   void check_writable(const TableRef& ref);
+  // Whether clause `c` may appear in task `t`; reports it when not.
   bool clause_allowed(const Task& t, const Clause& c);
   void check_clause(Task& t, const Clause& c);
+  // `map { }` / `set { }`: each expression, each column assigned once.
   void check_assignments(Task& t, const Clause& c);
-  // analyse_graph.cpp: cycles through lookup/follow.
+  // Resolves a task name for `follow`/`lookup` and records the dependency of `task`.
+  void add_dependency(Task* task, const Ident& name, Dependency::Kind kind, Span span);
+
+  // --- analyse_graph.cpp
+  // Reports each cycle of tasks through lookup/follow.
   void check_task_graph();
-  // analyse_assertions.cpp: classifies `expect`s into plan.assertions.
+
+  // --- analyse_assertions.cpp
+  // Classifies a task's `expect` into plan.assertions.
   void check_task_expect(Task& task, const Expectation& e);
+  // Classifies a plan-level `expect` into plan.assertions.
   void check_plan_expect(const Expectation& e);
+  // Recognises the table-level forms (count == source, rejects, unique, not_null, parity).
   bool classify(const Expr& e, Assertion& a);
+  // Checks the bound of `rejects OP N` / `N%` and stores it in `a`.
   void check_rejects_bound(const Expr* bound, Assertion& a);
 
-  // analyse_expr.cpp: the type of an expression; reports what is wrong inside it.
+  // --- analyse_expr.cpp
+  // The type of an expression; reports what is certainly wrong inside it.
   Type check_expr(const Expr& e, ExprContext& cx);
   Type check_literal(const Expr& e);
+  // A column, `source.COL` or a fn parameter, as the scope allows.
   Type check_name(const Expr& e, ExprContext& cx);
   Type check_param_ref(const Expr& e, ExprContext& cx);
   Type check_map_literal(const Expr& e, ExprContext& cx);
@@ -97,7 +134,11 @@ class Analyser {
   Type mix(Type so_far, const Expr& item, Type t, const std::string& what);
   // Checks a `where`/`check`-like condition is a bool.
   void check_condition(const Expr& e, ExprContext& cx, const std::string& what);
-  // analyse_calls.cpp: a call of a built-in or user function.
+  // Validates a regular-expression literal (as the runtime's PCRE2 reads it).
+  void check_regex(const Expr& e);
+
+  // --- analyse_calls.cpp
+  // A call of a user `fn` or a built-in allowed in this scope.
   Type check_call(const Expr& e, ExprContext& cx);
   // Checks the arguments of `e` against `sig`; returns the result type.
   Type check_arguments(const Expr& e, const Signature& sig, ExprContext& cx,
@@ -108,6 +149,7 @@ class Analyser {
   // The result type of a call, from its signature's rule and the argument types.
   Type call_result(const Signature& sig, const std::vector<BoundArg>& bound);
 
+  // --- analyse.cpp: helpers shared by the passes
   // Reports `id` when `name` is in `seen`, with a note at the first declaration; else
   // records it. Returns whether the name was new.
   bool declare_once(std::map<std::string, Span>& seen, const std::string& name, Span span,
@@ -115,34 +157,30 @@ class Analyser {
   // Adds "help: did you mean `x`?" when a candidate is close to `name`.
   static void suggest(Diagnostic& d, const std::string& name,
                       const std::vector<std::string>& candidates, const std::string& prefix = "");
-  // The names of a map's keys, for suggestions.
+  // The keys of a map, as candidates for suggestions.
   template <typename M>
   static std::vector<std::string> keys(const M& m) {
     std::vector<std::string> out;
     for (const auto& [k, v] : m) out.push_back(k);
     return out;
   }
-  // Reports an unknown connection name (with did-you-mean) unless it is declared.
+  // Reports an unknown connection name (with did-you-mean); true when it is declared.
   bool check_connection_name(const Ident& name);
-  // Resolves a task name for `follow`/`lookup` and records the dependency of `task`.
-  void add_dependency(Task* task, const Ident& name, Dependency::Kind kind, Span span);
-  // Validates a regular-expression literal.
-  void check_regex(const Expr& e);
 
-  SourceManager& sources;
+  SourceManager& sources;         // gains the `use`d modules and `<command line>` values
   const AnalyseOptions& options;
   Diagnostics& diags;
-  CheckedPlan plan;
+  CheckedPlan plan;               // what run() returns
 
   // Where each name was first declared, per namespace (for duplicates and notes).
   std::map<std::string, Span> connection_spans, param_spans, fn_spans, environment_spans,
       task_spans, setting_spans;
   std::optional<Span> plan_name_span;            // `plan NAME`, once seen
   std::vector<std::string> missing_modules;      // `use`d but not found: their fns are unknown
-  std::vector<const Stmt*> task_stmts;           // copy/update, in order (parallel to plan.tasks)
-  std::vector<const Stmt*> plan_expects;         // plan-level `expect`
-  std::vector<const Stmt*> fn_stmts;             // user functions, in order
-  std::map<std::string, std::vector<std::pair<std::string, Span>>> fn_calls;  // fn -> user fns it calls
+  std::vector<const Stmt*> plan_expects;         // plan-level `expect`, in order
+  std::vector<const Stmt*> fn_stmts;             // registered user functions, in order
+  // For recursion: each user fn -> the user fns its body calls, and where.
+  std::map<std::string, std::vector<std::pair<std::string, Span>>> fn_calls;
 };
 
 // Finds the cycles of a graph (nodes 0..n-1); each is returned once, as its node sequence

@@ -1,7 +1,8 @@
 // Expressions: names and parameters in their scope, operators on their operand types, and
 // lists, maps and `case` whose parts must mix. Columns have no type without a schema, so
 // an unknown type is accepted everywhere; only what is certainly wrong is reported.
-#include <regex>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "compiler/analyse_context.hpp"
 
@@ -52,19 +53,48 @@ const char* op_text(Op op) {
   return "?";
 }
 
-std::string regex_problem(std::regex_constants::error_type code) {
-  namespace rc = std::regex_constants;
-  if (code == rc::error_collate) return "invalid collating element";
-  if (code == rc::error_ctype) return "invalid character class";
-  if (code == rc::error_escape) return "invalid escape or trailing backslash";
-  if (code == rc::error_backref) return "invalid back reference";
-  if (code == rc::error_brack) return "unbalanced `[`";
-  if (code == rc::error_paren) return "unbalanced parentheses";
-  if (code == rc::error_brace) return "unbalanced `{`";
-  if (code == rc::error_badbrace) return "invalid repeat count in `{}`";
-  if (code == rc::error_range) return "invalid character range";
-  if (code == rc::error_badrepeat) return "`*`, `+`, `?` or `{` repeats nothing";
-  return "the expression is too complex";
+bool is_arithmetic(Op op) {
+  return op == Op::add || op == Op::sub || op == Op::mul || op == Op::div || op == Op::mod;
+}
+bool is_comparison(Op op) {
+  return op == Op::eq || op == Op::ne || op == Op::lt || op == Op::le || op == Op::gt ||
+         op == Op::ge;
+}
+
+// Whether a value of type `t` may be an operand of binary `op`.
+bool operand_ok(Op op, Type t) {
+  if (loose(t)) return true;
+  // Dates and timestamps take part in arithmetic as the dialect allows.
+  if (is_arithmetic(op)) return numeric(t.base) || temporal(t.base);
+  if (op == Op::and_ || op == Op::or_) return t.base == BaseType::bool_;
+  if (op == Op::eq || op == Op::ne) return true;
+  return !container(t.base);  // `||` and ordering: scalars
+}
+
+// The type of `l op r` (unknown when it depends on what the columns hold).
+Type binary_result(Op op, Type l, Type r) {
+  if (is_comparison(op) || op == Op::and_ || op == Op::or_) return Type::of(BaseType::bool_);
+  if (op == Op::concat) return Type::of(BaseType::text);
+  if (!numeric(l.base) || !numeric(r.base)) return Type{};
+  // int / int stays exact, so its type depends on the values: left open.
+  if (op == Op::div && l.base == BaseType::int_ && r.base == BaseType::int_) return Type{};
+  return common_type(l, r).value_or(Type{});
+}
+
+// Why PCRE2 (the runtime's engine, with the runtime's options) refuses `pattern`, or "".
+std::string regex_problem(const std::string& pattern) {
+  int error = 0;
+  PCRE2_SIZE offset = 0;
+  const uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                   options, &error, &offset, nullptr);
+  if (code) {
+    pcre2_code_free(code);
+    return "";
+  }
+  PCRE2_UCHAR message[256];
+  if (pcre2_get_error_message(error, message, sizeof message) < 0) return "error " + std::to_string(error);
+  return std::string(reinterpret_cast<const char*>(message)) + " at offset " + std::to_string(offset);
 }
 
 }  // namespace
@@ -100,14 +130,9 @@ void Analyser::check_condition(const Expr& e, ExprContext& cx, const std::string
 }
 
 void Analyser::check_regex(const Expr& e) {
-  if (e.kind != ExprKind::literal || e.lit != LiteralKind::string || e.value.size() > 4096) return;
-  try {
-    std::regex re(e.value, std::regex::ECMAScript);
-  } catch (const std::regex_error& err) {
-    Diagnostic& d = diags.report(DiagId::invalid_regex, e.span, {regex_problem(err.code())});
-    if (e.value.find("(?") != std::string::npos)
-      add_help(d, "inline flags and groups such as `(?i)` are not supported");
-  }
+  if (e.kind != ExprKind::literal || e.lit != LiteralKind::string) return;
+  std::string problem = regex_problem(e.value);
+  if (!problem.empty()) diags.report(DiagId::invalid_regex, e.span, {problem});
 }
 
 Type Analyser::check_expr(const Expr& e, ExprContext& cx) {
@@ -238,46 +263,19 @@ Type Analyser::check_unary(const Expr& e, ExprContext& cx) {
 
 Type Analyser::check_binary(const Expr& e, ExprContext& cx) {
   if (e.args.size() < 2 || !e.args[0] || !e.args[1]) return Type{};
-  const Expr& left = *e.args[0];
-  const Expr& right = *e.args[1];
-  Type l = check_expr(left, cx);
-  Type r = check_expr(right, cx);
-  Type boolean = Type::of(BaseType::bool_);
-  auto bad_operand = [&](const Expr& side, Type t) {
-    Diagnostic& d = diags.report(DiagId::operand_type, side.span, {op_text(e.op), type_name(t)});
-    if (e.op == Op::add && t.base == BaseType::text) add_help(d, "`||` joins text");
-  };
-  switch (e.op) {
-    case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: {
-      // Dates and timestamps take part in arithmetic as the dialect allows.
-      bool ok_l = loose(l) || numeric(l.base) || temporal(l.base);
-      bool ok_r = loose(r) || numeric(r.base) || temporal(r.base);
-      if (!ok_l) bad_operand(left, l);
-      if (!ok_r) bad_operand(right, r);
-      if (!ok_l || !ok_r || !numeric(l.base) || !numeric(r.base)) return Type{};
-      if (e.op == Op::div && l.base == BaseType::int_ && r.base == BaseType::int_) return Type{};
-      return common_type(l, r).value_or(Type{});
-    }
-    case Op::concat:
-      if (container(l.base)) bad_operand(left, l);
-      if (container(r.base)) bad_operand(right, r);
-      return Type::of(BaseType::text);
-    case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: {
-      bool ordered = e.op != Op::eq && e.op != Op::ne;
-      if (ordered && (container(l.base) || container(r.base))) {
-        bad_operand(container(l.base) ? left : right, container(l.base) ? l : r);
-      } else if (!comparable(l, r)) {
-        diags.report(DiagId::incompatible_types, e.span,
-                     {std::string("`") + op_text(e.op) + "`", type_name(l), type_name(r)});
-      }
-      return boolean;
-    }
-    case Op::and_: case Op::or_:
-      if (!assignable(l, boolean)) bad_operand(left, l);
-      if (!assignable(r, boolean)) bad_operand(right, r);
-      return boolean;
-    default: return Type{};
+  Type types[2] = {check_expr(*e.args[0], cx), check_expr(*e.args[1], cx)};
+  bool ok = true;
+  for (int side = 0; side < 2; ++side) {
+    if (operand_ok(e.op, types[side])) continue;
+    ok = false;
+    Diagnostic& d = diags.report(DiagId::operand_type, e.args[side]->span,
+                                 {op_text(e.op), type_name(types[side])});
+    if (e.op == Op::add && types[side].base == BaseType::text) add_help(d, "`||` joins text");
   }
+  if (ok && is_comparison(e.op) && !comparable(types[0], types[1]))
+    diags.report(DiagId::incompatible_types, e.span,
+                 {std::string("`") + op_text(e.op) + "`", type_name(types[0]), type_name(types[1])});
+  return binary_result(e.op, types[0], types[1]);
 }
 
 Type Analyser::check_in(const Expr& e, ExprContext& cx) {

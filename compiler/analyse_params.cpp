@@ -28,6 +28,9 @@ std::optional<Type> resolve_type(Diagnostics& diags, const TypeRef& ref) {
   }
   Diagnostic& d = diags.report(DiagId::unknown_type, bad->span, {bad->text});
   Analyser::suggest(d, bad->text, kTypeNames);
+  if (d.notes.empty())
+    add_help(d, "the types are `int`, `decimal`, `float`, `text`, `bool`, `date`, `timestamp`, "
+                "`timestamptz`, `uuid`, `json`, `bytes` and `list<T>`");
   return std::nullopt;
 }
 
@@ -40,9 +43,36 @@ void Analyser::check_params() {
     if (!s.value) continue;
     ExprContext cx{Scope::constant, "a parameter default", nullptr, nullptr};
     Type given = check_expr(*s.value, cx);
-    if (type && !assignable(given, *type))
-      diags.report(DiagId::param_default_type, s.value->span,
-                   {name, type_name(given), type_name(*type)});
+    if (type && !assignable(given, *type)) check_spelled_default(name, *type, *s.value, given);
+  }
+}
+
+// There are no date, timestamp or uuid literals: a default of such a type is written as a
+// string (or a list of strings), which must then parse as the type.
+void Analyser::check_spelled_default(const std::string& name, Type type, const Expr& value,
+                                     Type given) {
+  bool is_list = type.base == BaseType::list;
+  BaseType want = is_list ? type.elem : type.base;
+  bool spelled = want == BaseType::date || want == BaseType::timestamp ||
+                 want == BaseType::timestamptz || want == BaseType::uuid ||
+                 want == BaseType::json || want == BaseType::bytes;
+  std::vector<const Expr*> items;
+  if (!is_list) items.push_back(&value);
+  else if (value.kind == ExprKind::list)
+    for (const ExprPtr& item : value.args) items.push_back(item.get());
+  bool strings = spelled && (!is_list || value.kind == ExprKind::list);
+  for (const Expr* item : items)
+    strings = strings && item && item->kind == ExprKind::literal &&
+              (item->lit == LiteralKind::string || item->lit == LiteralKind::null);
+  if (!strings) {
+    diags.report(DiagId::param_default_type, value.span, {name, type_name(given), type_name(type)});
+    return;
+  }
+  for (const Expr* item : items) {
+    if (item->lit == LiteralKind::null) continue;
+    auto parsed = parse_param_value(Type::of(want), item->value);
+    if (auto* err = std::get_if<ParamError>(&parsed))
+      diags.report(DiagId::param_value, item->span, {item->value, err->expected, name});
   }
 }
 

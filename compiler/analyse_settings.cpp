@@ -117,6 +117,12 @@ void Analyser::check_settings(const Stmt& stmt) {
       for (const SettingSpec& s : kSettings) names.push_back(s.name);
       Diagnostic& d = diags.report(DiagId::unknown_setting, b.name.span, {b.name.text});
       suggest(d, b.name.text, names);
+      if (d.notes.empty()) {
+        std::string list;
+        for (size_t i = 0; i < names.size(); ++i)
+          list += (i == 0 ? "`" : i + 1 == names.size() ? " and `" : ", `") + names[i] + "`";
+        add_help(d, "the settings are " + list);
+      }
       continue;
     }
     if (!declare_once(setting_spans, b.name.text, b.name.span, DiagId::duplicate_setting,

@@ -101,12 +101,30 @@ std::string describe(const TypeSpec& spec) {
   }
 }
 
+namespace {
+
+// A parameter's type as a signature shows it: `text`, `number`, `any`.
+std::string short_type(const TypeSpec& spec) {
+  switch (spec.rule) {
+    case TypeRule::exact: return type_name(spec.type);
+    case TypeRule::numeric: return "number";
+    case TypeRule::temporal: return "date|timestamp";
+    case TypeRule::text_or_uuid: return "text|uuid";
+    case TypeRule::map: return "map";
+    case TypeRule::name: return "name";
+    case TypeRule::table: return "table";
+    default: return "any";
+  }
+}
+
+}  // namespace
+
 std::string signature_text(const Signature& sig) {
   std::string out = sig.name + "(";
   bool first = true;
   bool optional_open = false;
   for (const ParamSpec& p : sig.params) {
-    std::string item = p.name + ": " + describe(p.type);
+    std::string item = p.name + ": " + short_type(p.type);
     if (p.presence == Presence::more) item = "...";
     bool optional = p.presence == Presence::optional || p.presence == Presence::named_only;
     if (optional && !optional_open) {

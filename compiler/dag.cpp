@@ -101,21 +101,30 @@ void schedule(LogicalDag& dag) {
 
 const char* node_kind_name(DagNode::Kind kind) {
   switch (kind) {
-    case DagNode::Kind::prepare: return "prepare";
-    case DagNode::Kind::task: return "task";
-    case DagNode::Kind::expect: return "expect";
-    case DagNode::Kind::finish: return "finish";
+    case DagNode::Kind::prepare:
+      return "prepare";
+    case DagNode::Kind::task:
+      return "task";
+    case DagNode::Kind::expect:
+      return "expect";
+    case DagNode::Kind::finish:
+      return "finish";
   }
   return "task";
 }
 
 const char* edge_kind_name(DagEdge::Kind kind) {
   switch (kind) {
-    case DagEdge::Kind::lookup: return "lookup";
-    case DagEdge::Kind::follow: return "follow";
-    case DagEdge::Kind::prepare: return "prepare";
-    case DagEdge::Kind::finish: return "finish";
-    case DagEdge::Kind::expect: return "expect";
+    case DagEdge::Kind::lookup:
+      return "lookup";
+    case DagEdge::Kind::follow:
+      return "follow";
+    case DagEdge::Kind::prepare:
+      return "prepare";
+    case DagEdge::Kind::finish:
+      return "finish";
+    case DagEdge::Kind::expect:
+      return "expect";
   }
   return "prepare";
 }

@@ -15,7 +15,8 @@ struct DagNode {
     prepare,  // per target connection: before-hooks, FK checks off when deferred
     task,     // one copy/update task
     expect,   // one `expect` (task-level or plan-level)
-    finish,   // per target connection: FK checks back on and verified, after-hooks
+    finish,   // per target connection: FK checks back on and verified, after-hooks (after
+              // the last task touching it; validations do not hold it up)
   };
   Kind kind = Kind::task;
   std::string id;     // unique and stable: `task:orders`, `prepare:stage`, `expect:orders:1`
@@ -43,13 +44,13 @@ struct DagEdge {
 };
 
 struct LogicalDag {
-  std::string plan;               // the plan's name
-  std::vector<DagNode> nodes;     // in declaration order (prepare, tasks + their expects,
-                                  // plan-level expects, finish), which also breaks ties
-  std::vector<DagEdge> edges;     // in the order they were found
-  std::vector<size_t> order;      // a topological order, ties broken by declaration order
+  std::string plan;                        // the plan's name
+  std::vector<DagNode> nodes;              // in declaration order (prepare, tasks + their expects,
+                                           // plan-level expects, finish), which also breaks ties
+  std::vector<DagEdge> edges;              // in the order they were found
+  std::vector<size_t> order;               // a topological order, ties broken by declaration order
   std::vector<std::vector<size_t>> waves;  // nodes whose dependencies are all in earlier waves
-  std::vector<size_t> unordered;  // nodes on (or behind) a cycle; empty for a checked plan
+  std::vector<size_t> unordered;           // nodes on (or behind) a cycle; empty for a checked plan
 
   // The node with this id, or nullptr.
   const DagNode* find(std::string_view id) const;

@@ -24,20 +24,29 @@ PrintOptions redacting() {
 
 std::string expr_text(const Expr* e) { return e ? format_expr(*e, redacting()) : std::string(); }
 
+// A declared name as the plan would write it (`old`, `` `old db` ``).
+std::string name_text(const std::string& name) { return format_name(Ident{name, {}, false}); }
+
 const char* conflict_text(ConflictPolicy p) {
   switch (p) {
-    case ConflictPolicy::skip: return "skip";
-    case ConflictPolicy::update: return "update";
-    case ConflictPolicy::fail: return "fail";
+    case ConflictPolicy::skip:
+      return "skip";
+    case ConflictPolicy::update:
+      return "update";
+    case ConflictPolicy::fail:
+      return "fail";
   }
   return "fail";
 }
 
 const char* action_text(CheckAction a) {
   switch (a) {
-    case CheckAction::reject: return "reject";
-    case CheckAction::fail: return "fail";
-    case CheckAction::warn: return "warn";
+    case CheckAction::reject:
+      return "reject";
+    case CheckAction::fail:
+      return "fail";
+    case CheckAction::warn:
+      return "warn";
   }
   return "reject";
 }
@@ -74,8 +83,10 @@ std::vector<SettingFact> settings_facts(const CheckedPlan& plan) {
   add("parallel", s.parallel, std::to_string(s.parallel));
   const char* fk = s.fk_checks_deferred ? "deferred" : "on";
   add("fk_checks", fk, fk);
-  if (s.confirm_above) add("confirm_above", *s.confirm_above, std::to_string(*s.confirm_above));
-  else add("confirm_above", nullptr, "none");
+  if (s.confirm_above)
+    add("confirm_above", *s.confirm_above, std::to_string(*s.confirm_above));
+  else
+    add("confirm_above", nullptr, "none");
   add("state", redact_url(s.state), quote_string(redact_url(s.state)));
   add("reports", redact_url(s.reports), quote_string(redact_url(s.reports)));
   add("create_tables", s.create_tables, s.create_tables ? "true" : "false");
@@ -95,19 +106,20 @@ struct CheckFact {
 };
 
 struct TaskFacts {
-  std::string kind;     // copy | update
-  std::string source;   // table or pattern read (update: the table updated)
-  std::string target;   // table or pattern written
+  std::string kind;              // copy | update
+  std::string source;            // table or pattern read (update: the table updated)
+  std::string target;            // table or pattern written
   std::vector<std::string> key;  // declared key columns; empty: the source primary key
   int64_t batch_size = 0;
-  std::string batch_from;  // "batch clause" | "settings" | "default"
+  std::string batch_from;                  // "batch clause" | "settings" | "default"
   std::optional<std::string> on_conflict;  // copy only
   std::string conflict_from;
-  std::optional<int64_t> confirm_above;
+  std::optional<int64_t> confirm_above;  // copy only
+  std::string confirm_from;
   std::vector<WhereFact> wheres;
   std::vector<std::string> follows;  // `customer_id -> customers`, `foreign keys`
   std::vector<std::string> skips;
-  bool has_map = false;              // no `map` means `map { * }`
+  bool has_map = false;  // no `map` means `map { * }`
   std::vector<std::string> map;
   std::vector<CheckFact> checks;
   std::vector<std::string> expects;
@@ -119,8 +131,8 @@ bool has_clause(const Stmt* decl, Clause::Kind kind) {
                      [&](const Clause& c) { return c.kind == kind; });
 }
 
-std::string origin(const CheckedPlan& plan, const Stmt* decl, Clause::Kind kind,
-                   const char* clause, const char* setting) {
+std::string origin(const CheckedPlan& plan, const Stmt* decl, Clause::Kind kind, const char* clause,
+                   const char* setting) {
   if (has_clause(decl, kind)) return std::string(clause) + " clause";
   return setting_given(plan, setting) ? "settings" : "default";
 }
@@ -142,11 +154,15 @@ void add_clause_fact(TaskFacts& f, const CheckedPlan& plan, const Clause& c) {
     case Clause::Kind::key:
       for (const Ident& col : c.columns) f.key.push_back(format_name(col));
       break;
-    case Clause::Kind::where: f.wheres.push_back({expr_text(c.expr.get())}); break;
+    case Clause::Kind::where:
+      f.wheres.push_back({expr_text(c.expr.get())});
+      break;
     case Clause::Kind::follow:
       f.follows.push_back(names(c.columns) + " -> " + format_name(c.task));
       break;
-    case Clause::Kind::follow_fks: f.follows.push_back("foreign keys"); break;
+    case Clause::Kind::follow_fks:
+      f.follows.push_back("foreign keys");
+      break;
     case Clause::Kind::skip:
       for (const Ident& p : c.patterns) f.skips.push_back(p.text);
       break;
@@ -165,7 +181,8 @@ void add_clause_fact(TaskFacts& f, const CheckedPlan& plan, const Clause& c) {
       break;
     case Clause::Kind::on_conflict:
     case Clause::Kind::batch:
-    case Clause::Kind::confirm: break;  // their effect is in Task, read below
+    case Clause::Kind::confirm:
+      break;  // their effect is in Task, read below
   }
 }
 
@@ -183,8 +200,9 @@ TaskFacts task_facts(const CheckedPlan& plan, const Task& t) {
   if (!t.is_update) {
     f.on_conflict = conflict_text(t.on_conflict);
     f.conflict_from = origin(plan, decl, Clause::Kind::on_conflict, "on conflict", "on_conflict");
+    f.confirm_above = t.confirm_above;
+    f.confirm_from = origin(plan, decl, Clause::Kind::confirm, "confirm", "confirm_above");
   }
-  f.confirm_above = t.confirm_above;
   return f;
 }
 
@@ -274,7 +292,8 @@ class TextWriter {
     auto conns = connections_in_order(plan_);
     if (conns.empty()) line(2, "(none)");
     for (const Connection* c : conns)
-      line(2, c->name + " (" + (c->is_target ? "target" : "source") + ") = " + connector_text(*c));
+      line(2, name_text(c->name) + " (" + (c->is_target ? "target" : "source") +
+                  ") = " + connector_text(*c));
   }
 
   void environments() {
@@ -282,9 +301,9 @@ class TextWriter {
     section("environments");
     for (const Stmt* env : plan_.environments) {
       if (!env) continue;
-      line(2, env->name.text);
+      line(2, format_name(env->name));
       for (const Binding& b : env->bindings)
-        line(4, b.name.text + " = " + expr_text(b.value.get()));
+        line(4, format_name(b.name) + " = " + expr_text(b.value.get()));
     }
   }
 
@@ -292,7 +311,7 @@ class TextWriter {
     section("params");
     if (plan_.params.empty()) line(2, "(none)");
     for (const auto& [name, p] : plan_.params) {
-      std::string text = "$" + name + " : " + param_type(p);
+      std::string text = "$" + name_text(name) + " : " + param_type(p);
       const Expr* def = param_default(p);
       text += def ? " = " + expr_text(def) : std::string(" (required)");
       if (p.given) text += ", given " + quote_string(redact_url(*p.given));
@@ -308,12 +327,16 @@ class TextWriter {
 
   void nodes() {
     section("nodes, in run order");
-    size_t number = 0;
-    for (size_t n : nodes_in_order(dag_)) {
-      const DagNode& node = dag_.nodes[n];
-      size_t wave = dag_.wave_of(n);
+    std::vector<size_t> order = nodes_in_order(dag_);
+    size_t width = std::to_string(order.size()).size();
+    body_ = int(width) + 4;  // under the label: "  NN. "
+    for (size_t i = 0; i < order.size(); ++i) {
+      const DagNode& node = dag_.nodes[order[i]];
+      size_t wave = dag_.wave_of(order[i]);
       std::string where = wave ? "wave " + std::to_string(wave) : std::string("not ordered: cycle");
-      line(2, std::to_string(++number) + ". " + node.label + "  [" + node.id + ", " + where + "]");
+      std::string number = std::to_string(i + 1);
+      line(2, std::string(width - number.size(), ' ') + number + ". " + node.label + "  [" +
+                  node.id + ", " + where + "]");
       node_body(node);
     }
   }
@@ -321,32 +344,34 @@ class TextWriter {
   void node_body(const DagNode& node) {
     if (node.kind == DagNode::Kind::task && node.task && *node.task < plan_.tasks.size())
       return task_body(task_facts(plan_, plan_.tasks[*node.task]));
-    line(5, node.why);
+    line(body_, node.why);
     const char* kind = node.kind == DagNode::Kind::finish ? "after-hook: " : "before-hook: ";
-    for (size_t h : node.hooks) line(5, kind + quote_string(hook_sql(plan_, h)));
+    for (size_t h : node.hooks) line(body_, kind + quote_string(hook_sql(plan_, h)));
   }
 
   void task_body(const TaskFacts& f) {
-    line(5, f.kind == "update" ? f.source + " (in place)" : f.source + " -> " + f.target);
-    line(5, "key: " + (f.key.empty() ? std::string("source primary key") : join(f.key, ", ")));
-    line(5, "batch: " + std::to_string(f.batch_size) + " (" + f.batch_from + ")");
-    if (f.on_conflict) line(5, "on conflict: " + *f.on_conflict + " (" + f.conflict_from + ")");
-    if (f.confirm_above) line(5, "confirm above: " + std::to_string(*f.confirm_above));
+    line(body_, f.kind == "update" ? f.source + " (in place)" : f.source + " -> " + f.target);
+    line(body_, "key: " + (f.key.empty() ? std::string("source primary key") : join(f.key, ", ")));
+    line(body_, "batch: " + std::to_string(f.batch_size) + " (" + f.batch_from + ")");
+    if (f.on_conflict) line(body_, "on conflict: " + *f.on_conflict + " (" + f.conflict_from + ")");
+    if (f.confirm_above)
+      line(body_,
+           "confirm above: " + std::to_string(*f.confirm_above) + " (" + f.confirm_from + ")");
     for (const WhereFact& w : f.wheres) {
-      line(5, "where: " + w.expr);
-      line(7, "pushed down: " + w.pushed_down);
+      line(body_, "where: " + w.expr);
+      line(body_ + 2, "pushed down: " + w.pushed_down);
     }
-    for (const std::string& follow : f.follows) line(5, "follow: " + follow);
-    if (!f.skips.empty()) line(5, "skip: " + join(f.skips, ", "));
-    line(5, f.kind == "update" ? "set:" : (f.has_map ? "map:" : "map: (none, so *)"));
-    for (const std::string& item : f.map) line(7, item);
+    for (const std::string& follow : f.follows) line(body_, "follow: " + follow);
+    if (!f.skips.empty()) line(body_, "skip: " + join(f.skips, ", "));
+    line(body_, f.kind == "update" ? "set:" : (f.has_map ? "map:" : "map: (none, so *)"));
+    for (const std::string& item : f.map) line(body_ + 2, item);
     for (const CheckFact& c : f.checks) {
       std::string text = "check: " + c.expr + " else " + c.action;
       if (c.label) text += " as " + quote_string(*c.label);
       if (!c.action_given) text += " (on_error)";
-      line(5, text);
+      line(body_, text);
     }
-    for (const std::string& e : f.expects) line(5, "expect: " + e);
+    for (const std::string& e : f.expects) line(body_, "expect: " + e);
   }
 
   void waves() {
@@ -377,6 +402,7 @@ class TextWriter {
   const CheckedPlan& plan_;
   const LogicalDag& dag_;
   std::string out_;
+  int body_ = 5;  // indentation of a node's details
 };
 
 // ---------------------------------------------------------------------------------------
@@ -398,9 +424,12 @@ std::string dot_quote(std::string_view text) {
 const char* dot_shape(DagNode::Kind kind) {
   switch (kind) {
     case DagNode::Kind::prepare:
-    case DagNode::Kind::finish: return "cds";
-    case DagNode::Kind::task: return "box";
-    case DagNode::Kind::expect: return "note";
+    case DagNode::Kind::finish:
+      return "cds";
+    case DagNode::Kind::task:
+      return "box";
+    case DagNode::Kind::expect:
+      return "note";
   }
   return "box";
 }
@@ -421,15 +450,22 @@ Json task_json(const TaskFacts& f) {
   j["kind"] = f.kind;
   j["source"] = f.source;
   j["target"] = f.target;
-  if (f.key.empty()) j["key"] = {{"strategy", "source primary key"}, {"columns", Json::array()}};
-  else j["key"] = {{"strategy", "declared"}, {"columns", f.key}};
+  if (f.key.empty())
+    j["key"] = {{"strategy", "source primary key"}, {"columns", Json::array()}};
+  else
+    j["key"] = {{"strategy", "declared"}, {"columns", f.key}};
   j["batch_size"] = {{"value", f.batch_size}, {"from", f.batch_from}};
-  if (f.on_conflict) j["on_conflict"] = {{"value", *f.on_conflict}, {"from", f.conflict_from}};
-  else j["on_conflict"] = nullptr;
-  j["confirm_above"] = f.confirm_above ? Json(*f.confirm_above) : Json(nullptr);
+  if (f.on_conflict)
+    j["on_conflict"] = {{"value", *f.on_conflict}, {"from", f.conflict_from}};
+  else
+    j["on_conflict"] = nullptr;
+  if (f.confirm_above)
+    j["confirm_above"] = {{"value", *f.confirm_above}, {"from", f.confirm_from}};
+  else
+    j["confirm_above"] = nullptr;
   j["where"] = Json::array();
   for (const WhereFact& w : f.wheres)
-    j["where"].push_back({{"expr", w.expr}, {"pushed_down", w.pushed_down}});
+    j["where"].push_back({{"expr", w.expr}, {"pushed_down", nullptr}, {"note", w.pushed_down}});
   j["follow"] = f.follows;
   j["skip"] = f.skips;
   j["map"] = f.has_map || f.kind == "update" ? Json(f.map) : Json(Json::array({"*"}));
@@ -456,7 +492,7 @@ Json node_json(const CheckedPlan& plan, const LogicalDag& dag, size_t n) {
     j["task"] = task_json(task_facts(plan, plan.tasks[*node.task]));
   } else if (node.kind == DagNode::Kind::expect) {
     j["of_task"] = node.task && *node.task < plan.tasks.size() ? Json(plan.tasks[*node.task].name)
-                                                             : Json(nullptr);
+                                                               : Json(nullptr);
   } else {
     j["connection"] = node.connection;
     j["hooks"] = Json::array();

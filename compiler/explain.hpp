@@ -1,9 +1,8 @@
 // `migc explain`: the checked plan and its logical DAG printed for a reviewer (text), for
 // Graphviz (dot) or for tools (json). Every URL password is shown as `***`.
 #pragma once
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "compiler/dag.hpp"
 #include "compiler/plan.hpp"

@@ -1,7 +1,8 @@
 // The canonical layout `migc fmt` writes (one rule each, so the output is predictable):
 // - one statement per line group; a blank line between top-level statements, except
 //   between consecutive one-line statements of one group (`use`s, `param`s,
-//   `source`/`target`s, `fn`s, plan-level `expect`s, `before`/`after` hooks);
+//   `source`/`target`s, `fn`s, plan-level `expect`s, `before`/`after` hooks), where one
+//   empty line the author left is kept (several become one);
 // - blocks open with ` {` on the statement's line and close with `}` on a line of its own,
 //   two spaces of indentation per level inside; an empty block is written `{}`;
 // - one clause, one binding, one map item per line; the separators `;` and `,` between
@@ -22,404 +23,16 @@
 #include "compiler/formatter.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <optional>
 
 namespace mig {
 namespace {
 
-// ---------------------------------------------------------------------------------------
-// Names and literals
-
-// Words that start statements or clauses or mean something inside expressions: a name
-// written in backquotes keeps them when it is one of these.
-constexpr std::array<std::string_view, 50> kKeywords = {
-    "plan",   "use",     "param",    "source",  "target", "environment", "settings",
-    "fn",     "copy",    "update",   "expect",  "before", "after",       "sql",
-    "as",     "key",     "where",    "follow",  "foreign", "keys",       "skip",
-    "map",    "set",     "check",    "else",    "reject", "fail",        "warn",
-    "on",     "conflict", "batch",   "confirm", "above",  "and",         "or",
-    "not",    "in",      "is",       "null",    "true",   "false",       "matches",
-    "case",   "when",    "then",     "end",     "drop",   "no",          "orphans",
-    "count"};
-
-bool is_keyword(std::string_view word) {
-  return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
-}
-
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-bool is_plain_identifier(std::string_view text) {
-  if (text.empty() || !is_ident_start(text[0])) return false;
-  return std::all_of(text.begin(), text.end(), is_ident_char);
-}
-
-std::string backquote(std::string_view text) {
-  std::string out = "`";
-  for (char c : text) {
-    if (c == '`') out += '`';  // a backquote inside a quoted name is written twice
-    out += c;
-  }
-  return out + "`";
-}
-
-// A pattern part (`tmp_*`, `*`) is printed as written when it only has name characters.
-bool is_plain_pattern(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return is_ident_char(c) || c == '*'; });
-}
-
-// The raw `"..."` token that starts at or after `from` (before `to`), skipping comments;
-// nullopt when there is none or it is unterminated.
-std::optional<std::string> raw_string_in(const SourceFile& file, uint32_t from, uint32_t to) {
-  const std::string& t = file.text;
-  to = std::min<uint32_t>(to, uint32_t(t.size()));
-  for (uint32_t i = from; i < to; ++i) {
-    if (t[i] == '#') {
-      while (i < to && t[i] != '\n') ++i;
-      continue;
-    }
-    if (t[i] != '"' && t[i] != '\'') continue;
-    char quote = t[i];
-    for (uint32_t j = i + 1; j < to; ++j) {
-      if (t[j] == '\\') {
-        ++j;
-        continue;
-      }
-      if (t[j] == quote) return t.substr(i, j + 1 - i);
-      if (t[j] == '\n') return std::nullopt;
-    }
-    return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-// The raw text of a string token spanned by `span`, when the span holds exactly one.
-std::optional<std::string> raw_token(const SourceFile* file, Span span) {
-  if (!file || span.end <= span.begin || span.end > file->text.size()) return std::nullopt;
-  std::string text = file->text.substr(span.begin, span.end - span.begin);
-  if (text.size() < 2 || (text[0] != '"' && text[0] != '\'') || text.back() != text[0])
-    return std::nullopt;
-  return text;
-}
-
-// ---------------------------------------------------------------------------------------
-// Expressions
-
-// Binding strength, loosest first (spec section 6).
-enum Prec { p_or = 1, p_and, p_not, p_compare, p_concat, p_add, p_mul, p_unary, p_primary };
-
-int precedence(const Expr& e) {
-  switch (e.kind) {
-    case ExprKind::unary: return e.op == Op::not_ ? p_not : p_unary;
-    case ExprKind::in:
-    case ExprKind::is_null:
-    case ExprKind::matches: return p_compare;
-    case ExprKind::binary:
-      switch (e.op) {
-        case Op::or_: return p_or;
-        case Op::and_: return p_and;
-        case Op::concat: return p_concat;
-        case Op::add:
-        case Op::sub: return p_add;
-        case Op::mul:
-        case Op::div:
-        case Op::mod: return p_mul;
-        default: return p_compare;
-      }
-    default: return p_primary;
-  }
-}
-
-const char* op_text(Op op) {
-  switch (op) {
-    case Op::neg: return "-";
-    case Op::plus: return "+";
-    case Op::not_: return "not";
-    case Op::add: return "+";
-    case Op::sub: return "-";
-    case Op::mul: return "*";
-    case Op::div: return "/";
-    case Op::mod: return "%";
-    case Op::concat: return "||";
-    case Op::eq: return "==";
-    case Op::ne: return "!=";
-    case Op::lt: return "<";
-    case Op::le: return "<=";
-    case Op::gt: return ">";
-    case Op::ge: return ">=";
-    case Op::and_: return "and";
-    case Op::or_: return "or";
-    case Op::none: break;
-  }
-  return "?";
-}
-
-class ExprPrinter {
- public:
-  explicit ExprPrinter(const PrintOptions& opts) : opts_(opts) {}
-
-  std::string print(const Expr& e) {
-    switch (e.kind) {
-      case ExprKind::literal: return literal(e);
-      case ExprKind::name: return path(e.path);
-      case ExprKind::param: return "$" + e.text;
-      case ExprKind::list: return "[" + join(e.args) + "]";
-      case ExprKind::map: return map_literal(e);
-      case ExprKind::unary: return unary(e);
-      case ExprKind::binary: return binary(e);
-      case ExprKind::in:
-        return operand(e, 0, true) + (e.negated ? " not in " : " in ") + operand(e, 1, true);
-      case ExprKind::is_null:
-        return operand(e, 0, true) + (e.negated ? " is not null" : " is null");
-      case ExprKind::matches: return operand(e, 0, true) + " matches " + operand(e, 1, true);
-      case ExprKind::case_: return case_expr(e);
-      case ExprKind::call: return call(e);
-    }
-    return "";
-  }
-
- private:
-  std::string literal(const Expr& e) {
-    if (e.lit == LiteralKind::string && opts_.string_literal) return opts_.string_literal(e.text);
-    return e.text;
-  }
-
-  std::string path(const std::vector<Ident>& parts) {
-    std::string out;
-    for (const Ident& part : parts) {
-      if (!out.empty()) out += '.';
-      out += format_name(part);
-    }
-    return out;
-  }
-
-  std::string join(const std::vector<ExprPtr>& items) {
-    std::string out;
-    for (const ExprPtr& item : items) {
-      if (!out.empty()) out += ", ";
-      out += sub(item.get());
-    }
-    return out;
-  }
-
-  std::string sub(const Expr* e) { return e ? print(*e) : std::string(); }
-
-  std::string map_literal(const Expr& e) {
-    std::string out = "{";
-    for (const MapEntry& entry : e.entries) {
-      if (out.size() > 1) out += ", ";
-      out += sub(entry.key.get()) + ": " + sub(entry.value.get());
-    }
-    return out + "}";
-  }
-
-  std::string unary(const Expr& e) {
-    const Expr* arg = e.args.empty() ? nullptr : e.args[0].get();
-    std::string inner = sub(arg);
-    int mine = precedence(e);
-    bool parens = arg && precedence(*arg) < mine;
-    if (e.op == Op::not_) return "not " + (parens ? "(" + inner + ")" : inner);
-    // Keep a sign apart from an inner sign (`-(-x)`) and from digits: `-7` is one literal
-    // token, so the negation of `7` is written `- 7`.
-    if (!parens && !inner.empty() && (inner[0] == '-' || inner[0] == '+')) parens = true;
-    if (parens) return std::string(op_text(e.op)) + "(" + inner + ")";
-    bool digit = !inner.empty() && std::isdigit(static_cast<unsigned char>(inner[0]));
-    return std::string(op_text(e.op)) + (digit ? " " : "") + inner;
-  }
-
-  // Operand `i` of `e`, parenthesised when it binds looser than `e` (or as loose, on the
-  // right, or on either side of a comparison, which does not chain).
-  std::string operand(const Expr& e, size_t i, bool non_assoc) {
-    if (i >= e.args.size() || !e.args[i]) return "";
-    const Expr& arg = *e.args[i];
-    int mine = precedence(e), theirs = precedence(arg);
-    bool parens = theirs < mine || (theirs == mine && (i > 0 || non_assoc));
-    std::string inner = print(arg);
-    return parens ? "(" + inner + ")" : inner;
-  }
-
-  std::string binary(const Expr& e) {
-    bool non_assoc = precedence(e) == p_compare;
-    return operand(e, 0, non_assoc) + " " + op_text(e.op) + " " + operand(e, 1, non_assoc);
-  }
-
-  std::string case_expr(const Expr& e) {
-    std::string out = "case";
-    for (const WhenClause& w : e.whens)
-      out += " when " + sub(w.condition.get()) + " then " + sub(w.value.get());
-    if (e.else_value) out += " else " + sub(e.else_value.get());
-    return out + " end";
-  }
-
-  std::string call(const Expr& e) {
-    std::string out = format_name(e.callee) + "(" + join(e.args);
-    for (const NamedArg& arg : e.named) {
-      if (out.back() != '(') out += ", ";
-      out += format_name(arg.name) + ": " + sub(arg.value.get());
-    }
-    return out + ")";
-  }
-
-  const PrintOptions& opts_;
-};
-
-std::string join_names(const std::vector<Ident>& names) {
-  std::string out;
-  for (const Ident& name : names) {
-    if (!out.empty()) out += ", ";
-    out += format_name(name);
-  }
-  return out;
-}
-
-const char* action_name(CheckAction a) {
-  switch (a) {
-    case CheckAction::reject: return "reject";
-    case CheckAction::fail: return "fail";
-    case CheckAction::warn: return "warn";
-  }
-  return "reject";
-}
-
-const char* conflict_name(ConflictPolicy p) {
-  switch (p) {
-    case ConflictPolicy::skip: return "skip";
-    case ConflictPolicy::update: return "update";
-    case ConflictPolicy::fail: return "fail";
-  }
-  return "fail";
-}
-
-std::string check_clause(const Clause& c, const PrintOptions& opts) {
-  std::string out = "check " + (c.expr ? format_expr(*c.expr, opts) : std::string());
-  if (c.action_given) out += std::string(" else ") + action_name(c.action);
-  if (c.label) {
-    std::optional<std::string> raw;
-    if (opts.source && c.expr) raw = raw_string_in(*opts.source, c.expr->span.end, c.span.end);
-    out += " as " + (raw ? *raw : quote_string(*c.label));
-  }
-  return out;
-}
-
-std::string skip_pattern(const Ident& pattern, const PrintOptions& opts) {
-  if (opts.source && pattern.span.end > pattern.span.begin &&
-      pattern.span.end <= opts.source->text.size())
-    return opts.source->text.substr(pattern.span.begin, pattern.span.end - pattern.span.begin);
-  return is_plain_pattern(pattern.text) ? pattern.text : backquote(pattern.text);
-}
-
-}  // namespace
-
-std::string format_expr(const Expr& e, const PrintOptions& opts) {
-  return ExprPrinter(opts).print(e);
-}
-
-std::string format_name(const Ident& name) {
-  if (is_plain_identifier(name.text)) {
-    return name.quoted && is_keyword(name.text) ? backquote(name.text) : name.text;
-  }
-  return backquote(name.text);
-}
-
-std::string format_table_ref(const TableRef& ref) {
-  std::string out;
-  for (const Ident& part : ref.parts) {
-    if (!out.empty()) out += '.';
-    bool pattern = part.text.find('*') != std::string::npos && is_plain_pattern(part.text);
-    out += pattern ? part.text : format_name(part);
-  }
-  return out;
-}
-
-std::string format_type(const TypeRef& type) {
-  std::string out = format_name(type.name);
-  if (type.args.empty()) return out;
-  out += "<";
-  for (size_t i = 0; i < type.args.size(); ++i) out += (i ? ", " : "") + format_type(type.args[i]);
-  return out + ">";
-}
-
-std::string quote_string(std::string_view decoded) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out = "\"";
-  for (char c : decoded) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += "\\u{";
-          if (static_cast<unsigned char>(c) >= 0x10) out += kHex[static_cast<unsigned char>(c) >> 4];
-          out += kHex[c & 0xF];
-          out += "}";
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string format_map_item(const MapItem& item, const PrintOptions& opts) {
-  switch (item.kind) {
-    case MapItem::Kind::star: return "*";
-    case MapItem::Kind::drop: return "drop " + format_name(item.column);
-    case MapItem::Kind::assign:
-      return format_name(item.column) + " = " +
-             (item.value ? format_expr(*item.value, opts) : std::string());
-  }
-  return "";
-}
-
-std::string format_expectation(const Expectation& e, const PrintOptions& opts) {
-  if (e.no_orphans_in) return "no orphans in " + format_name(*e.no_orphans_in);
-  return e.expr ? format_expr(*e.expr, opts) : std::string();
-}
-
-std::string format_clause(const Clause& c, const PrintOptions& opts) {
-  auto expr = [&](const ExprPtr& e) { return e ? format_expr(*e, opts) : std::string(); };
-  switch (c.kind) {
-    case Clause::Kind::key: return "key " + join_names(c.columns);
-    case Clause::Kind::where: return "where " + expr(c.expr);
-    case Clause::Kind::follow:
-      return "follow " + join_names(c.columns) + " -> " + format_name(c.task);
-    case Clause::Kind::follow_fks: return "follow foreign keys";
-    case Clause::Kind::skip: {
-      std::string out = "skip ";
-      for (size_t i = 0; i < c.patterns.size(); ++i)
-        out += (i ? ", " : "") + skip_pattern(c.patterns[i], opts);
-      return out;
-    }
-    case Clause::Kind::map:
-    case Clause::Kind::set: {
-      std::string out = c.kind == Clause::Kind::map ? "map {" : "set {";
-      for (size_t i = 0; i < c.items.size(); ++i)
-        out += (i ? ", " : " ") + format_map_item(c.items[i], opts);
-      return out + (c.items.empty() ? "}" : " }");
-    }
-    case Clause::Kind::check: return check_clause(c, opts);
-    case Clause::Kind::expect: return "expect " + format_expectation(c.expectation, opts);
-    case Clause::Kind::on_conflict: return std::string("on conflict ") + conflict_name(c.conflict);
-    case Clause::Kind::batch: return "batch " + expr(c.expr);
-    case Clause::Kind::confirm: return "confirm above " + expr(c.expr);
-  }
-  return "";
-}
-
-// ---------------------------------------------------------------------------------------
-// Whole files
-
-namespace {
-
 // One printed item: a line, or a block (`head {`, children, `}`), with the comments that
 // belong to it. Comments are attached by source position, then printed around the lines.
 struct Unit {
-  uint32_t begin = 0;       // source range of the whole item
+  uint32_t begin = 0;  // source range of the whole item
   uint32_t end = 0;
   uint32_t body_begin = 0;  // block: just after its `{` (comments after it are inside)
   bool block = false;
@@ -431,6 +44,15 @@ struct Unit {
   std::vector<const Comment*> end_comments;    // block: own-line, before `}`
   std::vector<const Comment*> close_trailing;  // block: after `}`
 };
+
+// The raw text of a string token spanned by `span`, when the span holds exactly one.
+std::optional<std::string> raw_token(const SourceFile* file, Span span) {
+  if (!file || span.end <= span.begin || span.end > file->text.size()) return std::nullopt;
+  std::string text = file->text.substr(span.begin, span.end - span.begin);
+  if (text.size() < 2 || (text[0] != '"' && text[0] != '\'') || text.back() != text[0])
+    return std::nullopt;
+  return text;
+}
 
 // Where a block's body starts: just after the first `{` at or after `from` (comments
 // skipped); `fallback` when the text has none.
@@ -475,7 +97,7 @@ class ModuleFormatter {
     tail.insert(tail.end(), root.close_trailing.begin(), root.close_trailing.end());
     sort_by_place(tail);
     if (!tail.empty() && !out.empty()) out += '\n';
-    for (const Comment* c : tail) out += comment_text(*c) + "\n";
+    emit_comments(out, "", tail, 0);
     return out;
   }
 
@@ -519,8 +141,10 @@ class ModuleFormatter {
 
   Unit statement(const Stmt& s) {
     switch (s.kind) {
-      case Stmt::Kind::plan: return line(s.span, "plan " + format_name(s.name));
-      case Stmt::Kind::use: return line(s.span, use_line(s));
+      case Stmt::Kind::plan:
+        return line(s.span, "plan " + format_name(s.name));
+      case Stmt::Kind::use:
+        return line(s.span, use_line(s));
       case Stmt::Kind::param: {
         std::string head = "param " + format_name(s.name);
         if (s.type) head += " : " + format_type(*s.type);
@@ -541,9 +165,11 @@ class ModuleFormatter {
         for (const Binding& b : s.bindings) u.children.push_back(binding(b));
         return u;
       }
-      case Stmt::Kind::fn: return line(s.span, fn_line(s));
+      case Stmt::Kind::fn:
+        return line(s.span, fn_line(s));
       case Stmt::Kind::copy:
-      case Stmt::Kind::update: return task(s);
+      case Stmt::Kind::update:
+        return task(s);
       case Stmt::Kind::expect:
         return line(s.span, "expect " + format_expectation(s.expectation, opts_));
       case Stmt::Kind::hook: {
@@ -600,22 +226,48 @@ class ModuleFormatter {
   // Which top-level statements run together without a blank line between them.
   static int line_group(const Stmt& s) {
     switch (s.kind) {
-      case Stmt::Kind::use: return 1;
-      case Stmt::Kind::param: return 2;
+      case Stmt::Kind::use:
+        return 1;
+      case Stmt::Kind::param:
+        return 2;
       case Stmt::Kind::source:
-      case Stmt::Kind::target: return 3;
-      case Stmt::Kind::fn: return 4;
-      case Stmt::Kind::expect: return 5;
-      case Stmt::Kind::hook: return 6;
-      default: return 0;  // `plan` and blocks stand apart
+      case Stmt::Kind::target:
+        return 3;
+      case Stmt::Kind::fn:
+        return 4;
+      case Stmt::Kind::expect:
+        return 5;
+      case Stmt::Kind::hook:
+        return 6;
+      default:
+        return 0;  // `plan` and blocks stand apart
     }
   }
 
-  static void separate_top_level(Unit& root, const std::vector<Stmt>& stmts) {
+  void separate_top_level(Unit& root, const std::vector<Stmt>& stmts) const {
     for (size_t i = 1; i < stmts.size(); ++i) {
       int group = line_group(stmts[i]);
-      root.children[i].blank_before = group == 0 || group != line_group(stmts[i - 1]);
+      root.children[i].blank_before = group == 0 || group != line_group(stmts[i - 1]) ||
+                                      empty_line_after(stmts[i - 1].span.end, stmts[i].span.begin);
     }
+  }
+
+  // Whether the author left an empty line after the statement ending at `end` (before its
+  // successor at `next`, or before the own-line comments above that successor).
+  bool empty_line_after(uint32_t end, uint32_t next) const {
+    for (const Comment& c : module_.comments)
+      if (c.span.begin >= end && c.span.begin < next && own_line(c)) next = c.span.begin;
+    bool line_empty = false;  // only blanks since the last newline
+    for (uint32_t i = end; i < next && i < file_.text.size(); ++i) {
+      char ch = file_.text[i];
+      if (ch == '\n') {
+        if (line_empty) return true;
+        line_empty = true;
+      } else if (!std::isspace(static_cast<unsigned char>(ch))) {
+        line_empty = false;
+      }
+    }
+    return false;
   }
 
   // --- placing comments ---
@@ -665,11 +317,36 @@ class ModuleFormatter {
     return text;
   }
 
-  // Prints `line` with the last of `trailing` after it; the others go on their own lines
-  // above it (with `above`), in source order.
-  static void emit_line(std::string& out, const std::string& indent, const std::string& text,
-                        std::vector<const Comment*> above,
-                        std::vector<const Comment*> trailing) {
+  // Whether the source has an empty line between `from` and `to`, and only blanks.
+  bool blank_line_between(uint32_t from, uint32_t to) const {
+    if (to <= from || to > file_.text.size()) return false;
+    int newlines = 0;
+    for (uint32_t i = from; i < to; ++i) {
+      char ch = file_.text[i];
+      if (ch == '\n')
+        ++newlines;
+      else if (!std::isspace(static_cast<unsigned char>(ch)))
+        return false;
+    }
+    return newlines >= 2;
+  }
+
+  // Own-line comments, in order; an empty line the source has after one (before the next
+  // comment, or before `next`, the item that follows them) is kept.
+  void emit_comments(std::string& out, const std::string& indent,
+                     const std::vector<const Comment*>& comments, uint32_t next) const {
+    for (size_t i = 0; i < comments.size(); ++i) {
+      out += indent + comment_text(*comments[i]) + "\n";
+      uint32_t following = i + 1 < comments.size() ? comments[i + 1]->span.begin : next;
+      if (blank_line_between(comments[i]->span.end, following)) out += "\n";
+    }
+  }
+
+  // Prints `line` (its item starts at `begin`) with the last of `trailing` after it; the
+  // others go on their own lines above it (with `above`), in source order.
+  void emit_line(std::string& out, const std::string& indent, const std::string& text,
+                 uint32_t begin, std::vector<const Comment*> above,
+                 std::vector<const Comment*> trailing) const {
     sort_by_place(trailing);
     const Comment* last = nullptr;
     if (!trailing.empty()) {
@@ -678,7 +355,7 @@ class ModuleFormatter {
     }
     above.insert(above.end(), trailing.begin(), trailing.end());
     sort_by_place(above);
-    for (const Comment* c : above) out += indent + comment_text(*c) + "\n";
+    emit_comments(out, indent, above, begin);
     out += indent + text;
     if (last) out += "  " + comment_text(*last);
     out += "\n";
@@ -686,13 +363,13 @@ class ModuleFormatter {
 
   void emit(const Unit& u, int depth, std::string& out) const {
     std::string indent(size_t(depth) * 2, ' ');
-    if (!u.block) return emit_line(out, indent, u.head, u.before, u.head_trailing);
+    if (!u.block) return emit_line(out, indent, u.head, u.begin, u.before, u.head_trailing);
     if (u.children.empty() && u.end_comments.empty()) {
       std::vector<const Comment*> trailing = u.head_trailing;
       trailing.insert(trailing.end(), u.close_trailing.begin(), u.close_trailing.end());
-      return emit_line(out, indent, u.head + " {}", u.before, trailing);
+      return emit_line(out, indent, u.head + " {}", u.begin, u.before, trailing);
     }
-    emit_line(out, indent, u.head + " {", u.before, u.head_trailing);
+    emit_line(out, indent, u.head + " {", u.begin, u.before, u.head_trailing);
     for (const Unit& child : u.children) emit(child, depth + 1, out);
     std::vector<const Comment*> inner = u.end_comments;
     std::vector<const Comment*> close = u.close_trailing;
@@ -703,8 +380,8 @@ class ModuleFormatter {
     }
     sort_by_place(inner);
     std::string inner_indent = indent + "  ";
-    for (const Comment* c : inner) out += inner_indent + comment_text(*c) + "\n";
-    emit_line(out, indent, "}", {}, close);
+    emit_comments(out, inner_indent, inner, 0);
+    emit_line(out, indent, "}", 0, {}, close);
   }
 
   const SourceFile& file_;

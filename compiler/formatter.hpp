@@ -37,7 +37,8 @@ std::string format_expectation(const Expectation& e, const PrintOptions& opts = 
 // One clause on one line; `map`/`set` print their items inline (`map { *, a = b }`).
 std::string format_clause(const Clause& clause, const PrintOptions& opts = {});
 
-// `migc fmt`: the whole file in canonical layout (rules at the top of formatter.cpp).
+// `migc fmt`: the whole file in canonical layout (rules at the top of formatter.cpp;
+// expressions and clauses are printed by formatter_expr.cpp).
 std::string format_module(const SourceFile& file, const Module& module);
 
 }  // namespace mig

@@ -9,15 +9,26 @@
 namespace mig {
 namespace {
 
-// `*` matches any run of characters; everything else matches itself.
+// `*` matches any run of characters; everything else matches itself. Greedy with one
+// backtrack point, so a pattern full of `*`s stays linear-ish instead of exponential.
 bool glob_match(std::string_view pattern, std::string_view text) {
-  if (pattern.empty()) return text.empty();
-  if (pattern[0] == '*') {
-    for (size_t skip = 0; skip <= text.size(); ++skip)
-      if (glob_match(pattern.substr(1), text.substr(skip))) return true;
-    return false;
+  size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
   }
-  return !text.empty() && pattern[0] == text[0] && glob_match(pattern.substr(1), text.substr(1));
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 // A table a plan-level expect names: `new.users` (connection + the rest), or a whole
@@ -106,8 +117,7 @@ class Lowering {
     n.toggles_fk_checks = plan_.settings.fk_checks_deferred;
     std::vector<std::string> does;
     if (!n.hooks.empty()) does.push_back("runs " + count_hooks(n.hooks.size(), "before-hook"));
-    if (n.toggles_fk_checks)
-      does.push_back("turns foreign key checks off (fk_checks = deferred)");
+    if (n.toggles_fk_checks) does.push_back("turns foreign key checks off (fk_checks = deferred)");
     n.why = "target " + conn + " is readied before any task touches it" +
             (does.empty() ? std::string(": nothing to run (no before-hooks, fk_checks = on)")
                           : ": " + join(does, ", "));
@@ -123,8 +133,7 @@ class Lowering {
     n.hooks = hooks_of(conn, true);
     n.toggles_fk_checks = plan_.settings.fk_checks_deferred;
     std::vector<std::string> does;
-    if (n.toggles_fk_checks)
-      does.push_back("turns foreign key checks back on and verifies them");
+    if (n.toggles_fk_checks) does.push_back("turns foreign key checks back on and verifies them");
     if (!n.hooks.empty()) does.push_back("runs " + count_hooks(n.hooks.size(), "after-hook"));
     n.why = "target " + conn + " is closed after the last task touching it" +
             (does.empty() ? std::string(": nothing to run (no after-hooks, fk_checks = on)")
@@ -226,16 +235,15 @@ class Lowering {
       if (!producer) continue;  // analysis reported it
       size_t from = task_node_[*producer], to = task_node_[index];
       if (d.kind == Dependency::Kind::lookup) {
-        add_edge(dag_, DagEdge::Kind::lookup, from, to,
-                 "lookup(" + d.task + ", ...) in " + t.name + " needs the " + d.task +
-                     " crosswalk");
+        add_edge(
+            dag_, DagEdge::Kind::lookup, from, to,
+            "lookup(" + d.task + ", ...) in " + t.name + " needs the " + d.task + " crosswalk");
         continue;
       }
       const Clause* c = follow_clause(t, d);
       std::string how = c && c->kind == Clause::Kind::follow ? join_columns(c->columns)
-                                                              : std::string("foreign keys");
-      add_edge(dag_, DagEdge::Kind::follow, from, to,
-               t.name + " follows " + how + " -> " + d.task);
+                                                             : std::string("foreign keys");
+      add_edge(dag_, DagEdge::Kind::follow, from, to, t.name + " follows " + how + " -> " + d.task);
     }
   }
 
@@ -266,8 +274,7 @@ class Lowering {
   }
 
   void collect_names(const Expr& e, std::vector<NamedTable>& out) const {
-    if (e.kind == ExprKind::name && !e.path.empty() &&
-        plan_.connections.count(e.path[0].text)) {
+    if (e.kind == ExprKind::name && !e.path.empty() && plan_.connections.count(e.path[0].text)) {
       NamedTable t{e.path[0].text, {}};
       for (size_t i = 1; i < e.path.size(); ++i) t.parts.push_back(e.path[i].text);
       out.push_back(std::move(t));
@@ -297,7 +304,8 @@ class Lowering {
     if (!ref || ref->parts.size() < 2) return true;  // no table to compare: assume it may
     if (!glob_match(ref->parts.back().text, named.parts.back())) return false;
     std::optional<std::string> schema = schema_of(named);
-    if (schema && ref->parts.size() >= 3 && !glob_match(ref->parts[ref->parts.size() - 2].text, *schema))
+    if (schema && ref->parts.size() >= 3 &&
+        !glob_match(ref->parts[ref->parts.size() - 2].text, *schema))
       return false;
     if (!schema && ref->parts.size() >= 3) schema = ref->parts[ref->parts.size() - 2].text;
     return !(ref->is_pattern() && skipped(*t.decl, schema, named.parts.back()));
@@ -344,8 +352,7 @@ class Lowering {
           any = true;
           const char* verb = named.parts.empty() ? " checks " : " reads ";
           add_edge(dag_, DagEdge::Kind::expect, task_node_[t], node,
-                   what + verb + table_text(named) + ", which " + plan_.tasks[t].name +
-                       " writes");
+                   what + verb + table_text(named) + ", which " + plan_.tasks[t].name + " writes");
         }
       }
       if (any) continue;
@@ -359,8 +366,8 @@ class Lowering {
   LogicalDag dag_;
   std::vector<std::string> targets_;
   std::map<std::string, size_t> prepare_, finish_;
-  std::vector<size_t> task_node_;                         // by task index
-  std::vector<std::pair<size_t, size_t>> expect_node_;    // (assertion, node)
+  std::vector<size_t> task_node_;                       // by task index
+  std::vector<std::pair<size_t, size_t>> expect_node_;  // (assertion, node)
 };
 
 }  // namespace

@@ -151,7 +151,7 @@ std::optional<uint32_t> first_invalid_utf8(std::string_view text) {
       if (i + k >= n) return i;  // truncated at the end of the text
       const uint8_t b = uint8_t(text[i + k]);
       const uint8_t min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
-      if (b < min || b > max) return i + k;
+      if (b < min || b > max) return i;  // the sequence starting here is malformed
     }
     i += len;
   }

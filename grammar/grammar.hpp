@@ -36,6 +36,32 @@ struct nested {
   }
 };
 
+// First, then any number of Tails (`a + b - c`). The AST folds such a chain into a
+// left-deep tree, one level per operator, so each Tail also counts one nesting level
+// (until the chain ends): a 100k-term sum is refused instead of overflowing a later pass.
+template <typename First, typename Tail>
+struct chain {
+  using rule_t = chain;
+  using subs_t = type_list<First, Tail>;
+
+  template <apply_mode A, rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput, typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+    if (!Control<First>::template match<A, M, Action, Control>(in, st...)) return false;
+    const std::size_t outer = in.nesting;
+    while (true) {
+      const auto before = in.iterator();
+      if (!Control<Tail>::template match<A, rewind_mode::required, Action, Control>(in, st...)) break;
+      if (++in.nesting > max_nesting) {
+        in.iterator() = before;  // point the error at the operator that went too deep
+        Control<too_deep>::raise(in, st...);
+      }
+    }
+    in.nesting = outer;
+    return true;
+  }
+};
+
 // ---------------------------------------------------------------- layout
 
 // `#` to end of line (parser.cpp collects comments separately, for fmt).
@@ -175,16 +201,19 @@ struct op_mul : seq<one<'*'>, not_at<sep, one<'}', ',', ';'>>> {};
 struct op_div : one<'/'> {};
 struct op_mod : one<'%'> {};
 struct mul_operand : seq<unary_expr> {};
-struct mul_expr : seq<unary_expr, star<sep, sor<op_mul, op_div, op_mod>, sep, must<mul_operand>>> {};
+struct mul_tail : seq<sep, sor<op_mul, op_div, op_mod>, sep, must<mul_operand>> {};
+struct mul_expr : chain<unary_expr, mul_tail> {};
 
 struct op_add : one<'+'> {};
 struct op_sub : seq<one<'-'>, not_at<one<'>'>>> {};
 struct add_operand : seq<mul_expr> {};
-struct add_expr : seq<mul_expr, star<sep, sor<op_add, op_sub>, sep, must<add_operand>>> {};
+struct add_tail : seq<sep, sor<op_add, op_sub>, sep, must<add_operand>> {};
+struct add_expr : chain<mul_expr, add_tail> {};
 
 struct op_concat : two<'|'> {};
 struct concat_operand : seq<add_expr> {};
-struct concat_expr : seq<add_expr, star<sep, op_concat, sep, must<concat_operand>>> {};
+struct concat_tail : seq<sep, op_concat, sep, must<concat_operand>> {};
+struct concat_expr : chain<add_expr, concat_tail> {};
 
 struct op_eq : two<'='> {};
 struct op_ne : string<'!', '='> {};
@@ -225,9 +254,11 @@ struct not_prefix : seq<TAO_PEGTL_KEYWORD("not"), sep, must<not_operand>> {};
 struct not_expr : sor<not_prefix, cmp_expr> {};
 
 struct and_operand : seq<not_expr> {};
-struct and_expr : seq<not_expr, star<sep, TAO_PEGTL_KEYWORD("and"), sep, must<and_operand>>> {};
+struct and_tail : seq<sep, TAO_PEGTL_KEYWORD("and"), sep, must<and_operand>> {};
+struct and_expr : chain<not_expr, and_tail> {};
 struct or_operand : seq<and_expr> {};
-struct or_expr : seq<and_expr, star<sep, TAO_PEGTL_KEYWORD("or"), sep, must<or_operand>>> {};
+struct or_tail : seq<sep, TAO_PEGTL_KEYWORD("or"), sep, must<or_operand>> {};
+struct or_expr : chain<and_expr, or_tail> {};
 
 // Any expression; each one entered counts one nesting level.
 struct expr : nested<or_expr> {};
@@ -431,4 +462,8 @@ namespace tao::pegtl {
 // `nested<R>` analyses like R.
 template <typename Name, typename R>
 struct analyze_traits<Name, mig::grammar::nested<R>> : analyze_seq_traits<R> {};
+// `chain<F, T>` analyses like `seq<F, star<T>>`.
+template <typename Name, typename F, typename T>
+struct analyze_traits<Name, mig::grammar::chain<F, T>>
+    : analyze_traits<Name, typename seq<F, star<T>>::rule_t> {};
 }  // namespace tao::pegtl

@@ -31,6 +31,13 @@ struct RuntimeFollow {
   std::string parent;                // the parent task
 };
 
+// A `follow` pushed into the source query; kept so that a child of this task can push
+// its own follow through it (a chain becomes nested subqueries).
+struct FollowLink {
+  std::vector<std::string> columns;  // this task's columns
+  std::string parent;                // the task followed
+};
+
 // A `check` with its resolved action.
 struct BoundCheck {
   const Clause* clause = nullptr;
@@ -53,6 +60,8 @@ struct BoundTask {
   bool rekeys = false;                 // target key differs from the source key: crosswalk
   std::vector<SqlFilter> pushed;       // `where`/`follow` spelled in the source's SQL
   std::vector<std::string> pushed_text;  // the same, as the plan wrote them (explain)
+  std::vector<const Expr*> pushed_exprs;   // the pushed `where` conjuncts (for subqueries)
+  std::vector<FollowLink> pushed_follows;  // the pushed follows (for subqueries)
   std::vector<const Expr*> residual;   // `where` conjuncts the runtime evaluates
   std::vector<RuntimeFollow> follows;  // follows applied by the runtime
   std::vector<BoundCheck> checks;

@@ -5,7 +5,9 @@
 namespace mig {
 namespace {
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
+}
 
 // A small cursor over the text being parsed.
 struct Cursor {
@@ -81,8 +83,10 @@ Result<int64_t> parse_time_part(Cursor& c, std::string_view what) {
       bool round_up = false;
       while (c.peek() >= '0' && c.peek() <= '9') {
         int digit = c.peek() - '0';
-        if (n < 6) frac = frac * 10 + digit;
-        else if (n == 6) round_up = digit >= 5;
+        if (n < 6)
+          frac = frac * 10 + digit;
+        else if (n == 6)
+          round_up = digit >= 5;
         ++n;
         ++c.pos;
       }
@@ -104,7 +108,8 @@ Result<int64_t> parse_datetime(Cursor& c, std::string_view what) {
 }
 
 Error out_of_range(std::string_view text, std::string_view what) {
-  return Error{std::string(what) + " " + quote_input(text) + " is outside 0001-01-01 .. 9999-12-31"};
+  return Error{std::string(what) + " " + quote_input(text) +
+               " is outside 0001-01-01 .. 9999-12-31"};
 }
 
 }  // namespace
@@ -147,14 +152,18 @@ const int64_t kMaxMicros = (int64_t{kMaxDays} + 1) * kMicrosPerDay - 1;
 std::string format_date(int64_t days) {
   CivilDate d = civil_from_days(days);
   char buf[32];
-  if (d.year >= 0) std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-  else std::snprintf(buf, sizeof buf, "-%04d-%02d-%02d", -d.year, d.month, d.day);
+  if (d.year >= 0)
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  else
+    std::snprintf(buf, sizeof buf, "-%04d-%02d-%02d", -d.year, d.month, d.day);
   return buf;
 }
 
 std::string format_timestamp(int64_t micros) {
+  // No days * kMicrosPerDay: that overflows for values near the int64 limits.
   int64_t days = floor_div(micros, kMicrosPerDay);
-  int64_t in_day = micros - days * kMicrosPerDay;
+  int64_t in_day = micros % kMicrosPerDay;
+  if (in_day < 0) in_day += kMicrosPerDay;
   int64_t secs = in_day / kMicrosPerSecond;
   int64_t frac = in_day % kMicrosPerSecond;
   std::string out = format_date(days);

@@ -30,7 +30,9 @@ struct RefusedRow {
 struct Batch {
   std::vector<std::string> columns;
   std::vector<Row> rows;
-  std::vector<RefusedRow> unreadable;  // rows whose values could not be read (row is all null)
+  std::vector<RefusedRow> unreadable;  // rows whose values could not be read (those values are
+                                       // null; the key is kept, as stored if need be, so
+                                       // that the next page can start after it)
 };
 
 // A filter already spelled in the source's dialect (a pushed-down `where` or `follow`),

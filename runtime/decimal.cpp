@@ -348,7 +348,7 @@ Result<Decimal> Decimal::rescale(int new_scale) const {
 Result<Decimal> Decimal::round(int places) const {
   if (places >= 0) return rescale(places);
   if (places < -kMaxDigits) return Decimal();
-  int k = scale_ - places;  // digits to drop, > 0
+  int k = scale_ - places;               // digits to drop, > 0
   if (k > kMaxDigits) return Decimal();  // |x| < 10^38 / 10^scale is below half of 10^-places
   UInt128 m = magnitude(unscaled_);
   UInt128 f = kPow10[k];

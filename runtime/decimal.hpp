@@ -11,7 +11,7 @@
 
 namespace mig {
 
-__extension__ typedef __int128 Int128;            // -pedantic: GCC/Clang extension on purpose
+__extension__ typedef __int128 Int128;  // -pedantic: GCC/Clang extension on purpose
 __extension__ typedef unsigned __int128 UInt128;
 
 // value = unscaled / 10^scale, |unscaled| < 10^38. The scale is kept as written or computed
@@ -36,6 +36,7 @@ class Decimal {
   // Integer cents as dollars with scale 2 (`1999` -> `19.99`).
   static Decimal from_cents(int64_t cents);
 
+  // The integer digits and how many of them are after the point.
   Int128 unscaled() const { return unscaled_; }
   int scale() const { return scale_; }
   bool is_zero() const { return unscaled_ == 0; }

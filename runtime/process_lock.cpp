@@ -32,7 +32,8 @@ std::string describe_holder(int fd) {
   char buf[1024];
   ssize_t n = pread(fd, buf, sizeof buf, 0);
   if (n <= 0) return "a process that has not yet said who it is";
-  nlohmann::json j = nlohmann::json::parse(std::string(buf, static_cast<size_t>(n)), nullptr, false);
+  nlohmann::json j =
+      nlohmann::json::parse(std::string(buf, static_cast<size_t>(n)), nullptr, false);
   if (!j.is_object() || !j.contains("pid")) return "an unknown process";
   std::string out = "pid " + j["pid"].dump();
   if (j.contains("host") && j["host"].is_string())
@@ -58,9 +59,8 @@ Result<ProcessLock> ProcessLock::acquire(const std::string& path) {
   }
   ProcessLock lock;
   lock.fd_ = fd;
-  nlohmann::json who = {{"pid", static_cast<int64_t>(getpid())},
-                        {"host", host_name()},
-                        {"since", now_text()}};
+  nlohmann::json who = {
+      {"pid", static_cast<int64_t>(getpid())}, {"host", host_name()}, {"since", now_text()}};
   std::string text = who.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   // Best effort: the lock itself is what protects; the text only names the holder.
   if (ftruncate(fd, 0) == 0) (void)!pwrite(fd, text.data(), text.size(), 0);

@@ -72,13 +72,22 @@ class SqliteConnector : public Connector {
   Result<std::string> read_sql(const ReadRequest& r, int* after_at, int* limit_at) const;
 
   Result<WriteShape> write_shape(const WriteRequest& request, const Batch& batch);
-  Result<WriteOutcome> write_rows(WriteShape& shape, const Batch& batch, bool one_by_one);
+  // Writes every row; a row the engine refuses either sets `refused` and stops (the fast
+  // path) or, `one_by_one`, is undone to its own savepoint and listed.
+  Result<WriteOutcome> write_rows(WriteShape& shape, const Batch& batch, bool one_by_one,
+                                  bool* refused);
   RowResult write_row(WriteShape& shape, const Row& row, size_t index, WriteOutcome& out,
                       std::string& problem);
   // After a failed statement: whether the row was at fault (a constraint, a type, a size)
   // rather than the connection, and the engine's message.
   bool row_was_refused(std::string& message) const;
   Result<bool> key_exists(WriteShape& shape, const Row& row);
+  // The row now stored under `row`'s key (batch columns), nullopt when there is none.
+  Result<std::optional<Row>> before_image(WriteShape& shape, const Row& row);
+  // Steps an INSERT/UPDATE: written, refused by the engine (`code` its extended code),
+  // or fatal; `problem` says why.
+  RowResult run_step(SqliteStatement& st, const WriteShape& shape, std::string& problem, int& code);
+  std::optional<Error> key_conflict(WriteShape& shape, const Row& row, int code);
   Status ensure_markers_table();
   Result<bool> markers_table_exists();
 

@@ -9,9 +9,15 @@ namespace mig {
 Result<SqliteDb> SqliteDb::open(const std::string& path, Mode mode, int busy_ms) {
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
-    case Mode::create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case Mode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::create:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case Mode::read_write:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case Mode::read_only:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
   }
   SqliteDb db;
   db.path_ = path;
@@ -95,8 +101,8 @@ SqliteStatement::~SqliteStatement() {
 
 void SqliteStatement::note_bind(int rc, int index) {
   if (rc != SQLITE_OK && !bind_error_)
-    bind_error_ = Error{"sqlite cannot bind parameter " + std::to_string(index) + ": " +
-                        sqlite3_errstr(rc)};
+    bind_error_ =
+        Error{"sqlite cannot bind parameter " + std::to_string(index) + ": " + sqlite3_errstr(rc)};
 }
 
 SqliteStatement& SqliteStatement::bind_null(int index) {
@@ -115,9 +121,9 @@ SqliteStatement& SqliteStatement::bind(int index, double v) {
 }
 
 SqliteStatement& SqliteStatement::bind(int index, std::string_view text) {
-  note_bind(sqlite3_bind_text64(st_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                SQLITE_UTF8),
-            index);
+  note_bind(
+      sqlite3_bind_text64(st_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      index);
   return *this;
 }
 

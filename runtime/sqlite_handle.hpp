@@ -34,7 +34,9 @@ class SqliteDb {
   ~SqliteDb();
 
   bool is_open() const { return db_ != nullptr; }
+  // The C handle, for the few calls this layer does not wrap.
   sqlite3* raw() const { return db_; }
+  // As given to open(); names the file in error messages.
   const std::string& path() const { return path_; }
 
   // Runs SQL text without parameters (may hold several statements): schema, pragmas.
@@ -73,7 +75,9 @@ class SqliteStatement {
   // Text is copied by SQLite; it may contain '\0'.
   SqliteStatement& bind(int index, std::string_view text);
   SqliteStatement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-  SqliteStatement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  SqliteStatement& bind(int index, const std::string& text) {
+    return bind(index, std::string_view(text));
+  }
   // Null when empty.
   SqliteStatement& bind(int index, const std::optional<std::string>& text);
   SqliteStatement& bind(int index, std::optional<int64_t> v);

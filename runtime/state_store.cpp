@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "compiler/redact_url.hpp"
 #include "runtime/civil_time.hpp"
 #include "runtime/process_lock.hpp"
 #include "runtime/sqlite_handle.hpp"
@@ -153,15 +154,15 @@ struct StateStore::Impl {
   Status insert_batch_rows(const BatchProgress& b, const std::string& now);
 };
 
-#define MIG_TRY(expr)                         \
-  do {                                        \
-    Status mig_status_ = (expr);              \
+#define MIG_TRY(expr)                                  \
+  do {                                                 \
+    Status mig_status_ = (expr);                       \
     if (!mig_status_.ok()) return mig_status_.error(); \
   } while (0)
 
-#define MIG_STATEMENT(var, sql)                          \
+#define MIG_STATEMENT(var, sql)                             \
   Result<SqliteStatement*> var##_r = impl_->statement(sql); \
-  if (!var##_r.ok()) return var##_r.take_error();        \
+  if (!var##_r.ok()) return var##_r.take_error();           \
   SqliteStatement& var = **var##_r
 
 Status StateStore::Impl::create_or_check_schema(bool writable) {
@@ -268,16 +269,19 @@ Result<int64_t> StateStore::begin_run(const std::string& plan, const std::string
     MIG_TRY(st.run());
   }
   {
-    MIG_STATEMENT(st,
-                  "UPDATE tasks SET state = 'pending', reason = 'interrupted: run ' || "
-                  "coalesce(run_id, '?') || ' did not finish', updated_at = ?1 WHERE state = 'running'");
+    MIG_STATEMENT(
+        st,
+        "UPDATE tasks SET state = 'pending', reason = 'interrupted: run ' || "
+        "coalesce(run_id, '?') || ' did not finish', updated_at = ?1 WHERE state = 'running'");
     MIG_TRY(st.bind(1, now).run());
   }
   MIG_STATEMENT(st,
                 "INSERT INTO runs (plan, env, started_at, status, argv, pid, host) "
                 "VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6)");
-  std::string argv_json =
-      nlohmann::json(argv).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Callers leave secrets out; URL passwords are masked here too, as a second line.
+  nlohmann::json args = nlohmann::json::array();
+  for (const std::string& a : argv) args.push_back(redact_url(a));
+  std::string argv_json = args.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   st.bind(1, plan).bind(2, env).bind(3, now).bind(4, argv_json);
   st.bind(5, static_cast<int64_t>(getpid())).bind(6, host_name());
   MIG_TRY(st.run());
@@ -356,8 +360,8 @@ Result<TaskRecord> StateStore::Impl::read_task(SqliteStatement& st) {
   return t;
 }
 
-#define MIG_TASK_COLUMNS                                                                    \
-  "task, state, reason, run_id, rows_read, rows_written, rows_rejected, rows_skipped, "     \
+#define MIG_TASK_COLUMNS                                                                \
+  "task, state, reason, run_id, rows_read, rows_written, rows_rejected, rows_skipped, " \
   "batches, checkpoint, fingerprint, started_at, ended_at"
 
 Result<std::optional<TaskRecord>> StateStore::task(const std::string& name) {
@@ -573,8 +577,7 @@ Status StateStore::for_each_reject(
     Result<bool> row = st->step();
     if (!row.ok()) return row.take_error();
     if (!*row) return Status::success();
-    fn(st->column_text(0),
-       RejectEntry{st->column_text(1), st->column_text(2), st->column_text(3)});
+    fn(st->column_text(0), RejectEntry{st->column_text(1), st->column_text(2), st->column_text(3)});
   }
 }
 
@@ -630,9 +633,8 @@ Result<std::vector<ValidationRecord>> StateStore::validations(int64_t run_id) {
     Result<bool> row = st.step();
     if (!row.ok()) return row.take_error();
     if (!*row) return out;
-    out.push_back(ValidationRecord{st.column_int(0), st.column_text(1),
-                                   st.column_optional_text(2), st.column_int(3) != 0,
-                                   st.column_text(4), st.column_text(5)});
+    out.push_back(ValidationRecord{st.column_int(0), st.column_text(1), st.column_optional_text(2),
+                                   st.column_int(3) != 0, st.column_text(4), st.column_text(5)});
   }
 }
 

@@ -1,7 +1,6 @@
-// The state store: one SQLite file per plan and environment (`.mig/state/PLAN.ENV.db`,
-// WAL) that makes runs resumable and undoable: runs, task states and checkpoints, rejects,
-// written keys with before-images, crosswalks, fingerprints and validation results.
-// A batch's progress is saved in one transaction, so a crash never splits it.
+// The state store: one SQLite file per plan and environment (`.mig/state/PLAN.ENV.db`) that
+// makes runs resumable and undoable: runs, task states, checkpoints, rejects, written keys,
+// crosswalks, fingerprints, validations. Tables are documented in docs/state.md.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -114,8 +113,8 @@ struct ValidationRecord {
   std::string name;                 // the assertion as written: `expect unique(email)`
   std::optional<std::string> task;  // none for a plan-level expect
   bool passed = false;
-  std::string details = "{}";       // JSON object with the numbers
-  std::string checked_at;           // filled in by add_validation
+  std::string details = "{}";  // JSON object with the numbers
+  std::string checked_at;      // filled in by add_validation
 };
 
 class StateStore {
@@ -190,8 +189,9 @@ class StateStore {
   Result<std::vector<std::string>> reset(std::span<const std::string> patterns);
 
   // Rejects of a run (all tasks when `task` is empty), in the order saved.
-  Status for_each_reject(int64_t run_id, const std::string& task,
-                         const std::function<void(const std::string& task, const RejectEntry&)>& fn);
+  Status for_each_reject(
+      int64_t run_id, const std::string& task,
+      const std::function<void(const std::string& task, const RejectEntry&)>& fn);
   // Keys written by a run's task, newest first (the order rollback undoes them in).
   Status for_each_written_key(int64_t run_id, const std::string& task,
                               const std::function<void(const WrittenKey&)>& fn);

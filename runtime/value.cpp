@@ -31,8 +31,9 @@ bool is_temporal(ValueKind k) {
 std::weak_ordering compare_doubles(double a, double b) {
   bool na = std::isnan(a);
   bool nb = std::isnan(b);
-  if (na || nb) return na == nb ? std::weak_ordering::equivalent
-                                : (na ? std::weak_ordering::greater : std::weak_ordering::less);
+  if (na || nb)
+    return na == nb ? std::weak_ordering::equivalent
+                    : (na ? std::weak_ordering::greater : std::weak_ordering::less);
   if (a < b) return std::weak_ordering::less;
   if (a > b) return std::weak_ordering::greater;
   return std::weak_ordering::equivalent;
@@ -60,12 +61,20 @@ std::weak_ordering compare_numbers(const Value& a, const Value& b) {
   return da.compare(db);
 }
 
-int64_t instant_micros(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::date: return int64_t{v.as_date().days} * kMicrosPerDay;
-    case ValueKind::timestamp: return v.as_timestamp().micros;
-    default: return v.as_timestamptz().micros;
+// A date, timestamp or timestamptz as (day, microsecond of the day): a date is its
+// midnight, a timestamp is read as UTC. Split rather than multiplied out, which would
+// overflow for dates far outside 0001..9999 that a connector may still deliver.
+std::pair<int64_t, int64_t> instant(const Value& v) {
+  if (v.kind() == ValueKind::date) return {v.as_date().days, 0};
+  int64_t micros =
+      v.kind() == ValueKind::timestamp ? v.as_timestamp().micros : v.as_timestamptz().micros;
+  int64_t in_day = micros % kMicrosPerDay;
+  int64_t days = micros / kMicrosPerDay;
+  if (in_day < 0) {
+    in_day += kMicrosPerDay;
+    --days;
   }
+  return {days, in_day};
 }
 
 std::weak_ordering compare_bytes(const std::string& a, const std::string& b) {
@@ -78,19 +87,32 @@ std::weak_ordering compare_bytes(const std::string& a, const std::string& b) {
 // Same kind, neither null: the value order shared by sql_compare and key_compare.
 std::weak_ordering compare_same_kind(const Value& a, const Value& b) {
   switch (a.kind()) {
-    case ValueKind::null: return std::weak_ordering::equivalent;
-    case ValueKind::int_: return a.as_int() <=> b.as_int();
-    case ValueKind::decimal: return a.as_decimal().compare(b.as_decimal());
-    case ValueKind::float_: return compare_doubles(a.as_float(), b.as_float());
-    case ValueKind::text: return compare_bytes(a.as_text(), b.as_text());
-    case ValueKind::bool_: return a.as_bool() <=> b.as_bool();
-    case ValueKind::date: return a.as_date() <=> b.as_date();
-    case ValueKind::timestamp: return a.as_timestamp() <=> b.as_timestamp();
-    case ValueKind::timestamptz: return a.as_timestamptz() <=> b.as_timestamptz();
-    case ValueKind::uuid: return a.as_uuid() <=> b.as_uuid();
-    case ValueKind::json: return compare_bytes(a.as_json(), b.as_json());
-    case ValueKind::bytes: return compare_bytes(a.as_bytes(), b.as_bytes());
-    case ValueKind::list: return key_compare(a.as_list(), b.as_list());
+    case ValueKind::null:
+      return std::weak_ordering::equivalent;
+    case ValueKind::int_:
+      return a.as_int() <=> b.as_int();
+    case ValueKind::decimal:
+      return a.as_decimal().compare(b.as_decimal());
+    case ValueKind::float_:
+      return compare_doubles(a.as_float(), b.as_float());
+    case ValueKind::text:
+      return compare_bytes(a.as_text(), b.as_text());
+    case ValueKind::bool_:
+      return a.as_bool() <=> b.as_bool();
+    case ValueKind::date:
+      return a.as_date() <=> b.as_date();
+    case ValueKind::timestamp:
+      return a.as_timestamp() <=> b.as_timestamp();
+    case ValueKind::timestamptz:
+      return a.as_timestamptz() <=> b.as_timestamptz();
+    case ValueKind::uuid:
+      return a.as_uuid() <=> b.as_uuid();
+    case ValueKind::json:
+      return compare_bytes(a.as_json(), b.as_json());
+    case ValueKind::bytes:
+      return compare_bytes(a.as_bytes(), b.as_bytes());
+    case ValueKind::list:
+      return key_compare(a.as_list(), b.as_list());
   }
   return std::weak_ordering::equivalent;
 }
@@ -128,7 +150,7 @@ std::optional<std::weak_ordering> sql_compare(const Value& a, const Value& b) {
   ValueKind ka = a.kind();
   ValueKind kb = b.kind();
   if (is_numeric(ka) && is_numeric(kb)) return compare_numbers(a, b);
-  if (is_temporal(ka) && is_temporal(kb)) return instant_micros(a) <=> instant_micros(b);
+  if (is_temporal(ka) && is_temporal(kb)) return instant(a) <=> instant(b);
   if (ka != kb) return std::nullopt;
   if (ka == ValueKind::list) {
     const std::vector<Value>& la = a.as_list();
@@ -158,8 +180,11 @@ std::weak_ordering key_compare(std::span<const Value> a, std::span<const Value> 
 void append_canonical_binary(const Value& v, std::string& out) {
   out += static_cast<char>(v.kind());
   switch (v.kind()) {
-    case ValueKind::null: break;
-    case ValueKind::int_: put_u64(out, static_cast<uint64_t>(v.as_int())); break;
+    case ValueKind::null:
+      break;
+    case ValueKind::int_:
+      put_u64(out, static_cast<uint64_t>(v.as_int()));
+      break;
     case ValueKind::decimal: {
       Decimal n = v.as_decimal().normalized();
       UInt128 u = static_cast<UInt128>(n.unscaled());
@@ -170,27 +195,37 @@ void append_canonical_binary(const Value& v, std::string& out) {
     }
     case ValueKind::float_: {
       double d = v.as_float();
-      if (d == 0) d = 0.0;                                  // -0.0 -> 0.0
+      if (d == 0) d = 0.0;  // -0.0 -> 0.0
       if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
       uint64_t bits = 0;
       std::memcpy(&bits, &d, sizeof bits);
       put_u64(out, bits);
       break;
     }
-    case ValueKind::text: put_bytes(out, v.as_text()); break;
-    case ValueKind::bool_: out += v.as_bool() ? '\1' : '\0'; break;
+    case ValueKind::text:
+      put_bytes(out, v.as_text());
+      break;
+    case ValueKind::bool_:
+      out += v.as_bool() ? '\1' : '\0';
+      break;
     case ValueKind::date:
       put_u64(out, static_cast<uint64_t>(static_cast<int64_t>(v.as_date().days)));
       break;
-    case ValueKind::timestamp: put_u64(out, static_cast<uint64_t>(v.as_timestamp().micros)); break;
+    case ValueKind::timestamp:
+      put_u64(out, static_cast<uint64_t>(v.as_timestamp().micros));
+      break;
     case ValueKind::timestamptz:
       put_u64(out, static_cast<uint64_t>(v.as_timestamptz().micros));
       break;
     case ValueKind::uuid:
       out.append(reinterpret_cast<const char*>(v.as_uuid().bytes.data()), 16);
       break;
-    case ValueKind::json: put_bytes(out, v.as_json()); break;
-    case ValueKind::bytes: put_bytes(out, v.as_bytes()); break;
+    case ValueKind::json:
+      put_bytes(out, v.as_json());
+      break;
+    case ValueKind::bytes:
+      put_bytes(out, v.as_bytes());
+      break;
     case ValueKind::list:
       put_u64(out, v.as_list().size());
       for (const Value& item : v.as_list()) append_canonical_binary(item, out);

@@ -18,11 +18,22 @@ namespace mig {
 
 // Every kind, once: X(enumerator, name as the language writes it). The order is the order
 // of Value::Storage's alternatives and of the key order between kinds.
-#define MIG_VALUE_KINDS(X)                                                                \
-  X(null, "null") X(int_, "int") X(decimal, "decimal") X(float_, "float") X(text, "text") \
-  X(bool_, "bool") X(date, "date") X(timestamp, "timestamp")                              \
-  X(timestamptz, "timestamptz") X(uuid, "uuid") X(json, "json") X(bytes, "bytes")         \
+// clang-format off
+#define MIG_VALUE_KINDS(X)         \
+  X(null, "null")                  \
+  X(int_, "int")                   \
+  X(decimal, "decimal")            \
+  X(float_, "float")               \
+  X(text, "text")                  \
+  X(bool_, "bool")                 \
+  X(date, "date")                  \
+  X(timestamp, "timestamp")        \
+  X(timestamptz, "timestamptz")    \
+  X(uuid, "uuid")                  \
+  X(json, "json")                  \
+  X(bytes, "bytes")                \
   X(list, "list")
+// clang-format on
 
 enum class ValueKind : uint8_t {
 #define MIG_X(id, name) id,
@@ -88,8 +99,12 @@ class Value {
   static Value timestamp(Timestamp v) { return Value(Storage(std::in_place_index<7>, v)); }
   static Value timestamptz(TimestampTz v) { return Value(Storage(std::in_place_index<8>, v)); }
   static Value uuid(Uuid v) { return Value(Storage(std::in_place_index<9>, v)); }
-  static Value json(std::string v) { return Value(Storage(std::in_place_index<10>, Json{std::move(v)})); }
-  static Value bytes(std::string v) { return Value(Storage(std::in_place_index<11>, Bytes{std::move(v)})); }
+  static Value json(std::string v) {
+    return Value(Storage(std::in_place_index<10>, Json{std::move(v)}));
+  }
+  static Value bytes(std::string v) {
+    return Value(Storage(std::in_place_index<11>, Bytes{std::move(v)}));
+  }
   static Value list(std::vector<Value> items);
 
   ValueKind kind() const { return static_cast<ValueKind>(v_.index()); }

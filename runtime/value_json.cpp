@@ -11,13 +11,15 @@ constexpr const char* kTextBytesTag = "text_bytes";  // text that is not valid U
 constexpr const char* kJsonBytesTag = "json_bytes";  // json text that is not valid UTF-8
 
 std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // value_to_json with the key canonicalisation (decimals normalised, -0.0 as 0.0).
 nlohmann::json key_value_to_json(const Value& v) {
-  if (v.kind() == ValueKind::decimal) return value_to_json(Value::decimal(v.as_decimal().normalized()));
-  if (v.kind() == ValueKind::float_ && v.as_float() == 0) return value_to_json(Value::floating(0.0));
+  if (v.kind() == ValueKind::decimal)
+    return value_to_json(Value::decimal(v.as_decimal().normalized()));
+  if (v.kind() == ValueKind::float_ && v.as_float() == 0)
+    return value_to_json(Value::floating(0.0));
   if (v.kind() == ValueKind::list) {
     nlohmann::json arr = nlohmann::json::array();
     for (const Value& item : v.as_list()) arr.push_back(key_value_to_json(item));
@@ -30,9 +32,12 @@ nlohmann::json key_value_to_json(const Value& v) {
 
 nlohmann::json value_to_json(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::null: return nullptr;
-    case ValueKind::bool_: return v.as_bool();
-    case ValueKind::int_: return v.as_int();
+    case ValueKind::null:
+      return nullptr;
+    case ValueKind::bool_:
+      return v.as_bool();
+    case ValueKind::int_:
+      return v.as_int();
     case ValueKind::text:
       if (is_valid_utf8(v.as_text())) return v.as_text();
       return nlohmann::json{{kTextBytesTag, to_text(Value::bytes(v.as_text()))}};
@@ -45,23 +50,42 @@ nlohmann::json value_to_json(const Value& v) {
       // Stored JSON text is valid JSON (parse_value checks) but may come from a connector.
       if (is_valid_utf8(v.as_json())) return nlohmann::json{{"json", v.as_json()}};
       return nlohmann::json{{kJsonBytesTag, to_text(Value::bytes(v.as_json()))}};
-    default: return nlohmann::json{{kind_name(v.kind()), to_text(v)}};
+    default:
+      return nlohmann::json{{kind_name(v.kind()), to_text(v)}};
   }
 }
 
-Result<Value> value_from_json(const nlohmann::json& j) {
+namespace {
+
+// Deeper nesting than any key or row of ours: refused rather than recursed into.
+constexpr int kMaxDepth = 64;
+
+Result<Value> from_json_at(const nlohmann::json& j, int depth);
+
+}  // namespace
+
+Result<Value> value_from_json(const nlohmann::json& j) { return from_json_at(j, 0); }
+
+namespace {
+
+Result<Value> from_json_at(const nlohmann::json& j, int depth) {
   switch (j.type()) {
-    case nlohmann::json::value_t::null: return Value::null();
-    case nlohmann::json::value_t::boolean: return Value::boolean(j.get<bool>());
-    case nlohmann::json::value_t::number_integer: return Value::integer(j.get<int64_t>());
+    case nlohmann::json::value_t::null:
+      return Value::null();
+    case nlohmann::json::value_t::boolean:
+      return Value::boolean(j.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+      return Value::integer(j.get<int64_t>());
     case nlohmann::json::value_t::number_unsigned:
       if (j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) break;
       return Value::integer(static_cast<int64_t>(j.get<uint64_t>()));
-    case nlohmann::json::value_t::string: return Value::text(j.get<std::string>());
+    case nlohmann::json::value_t::string:
+      return Value::text(j.get<std::string>());
     case nlohmann::json::value_t::array: {
+      if (depth >= kMaxDepth) break;
       std::vector<Value> items;
       for (const nlohmann::json& item : j) {
-        Result<Value> v = value_from_json(item);
+        Result<Value> v = from_json_at(item, depth + 1);
         if (!v.ok()) return v;
         items.push_back(std::move(*v));
       }
@@ -81,10 +105,13 @@ Result<Value> value_from_json(const nlohmann::json& j) {
       if (*kind == ValueKind::json) return Value::json(text);  // kept as stored
       return parse_value(text, *kind);
     }
-    default: break;
+    default:
+      break;
   }
   return Error{"not an encoded value: " + quote_input(dump(j))};
 }
+
+}  // namespace
 
 std::string encode_key(std::span<const Value> key) {
   nlohmann::json arr = nlohmann::json::array();

@@ -1,7 +1,6 @@
 // Values as JSON for the state store and reports: keys (checkpoints, crosswalks, written
-// keys) and rows (rejects, before-images) must be readable with `sqlite3` and read back
-// exactly. null, bool, int and text are plain JSON; every other kind is a one-member object
-// naming it: {"decimal": "12.30"}, {"date": "2024-01-31"}, {"bytes": "\\x00ff"}, ...
+// keys) and rows (rejects, before-images) readable with `sqlite3` and read back exactly.
+// The format is documented for users in docs/state.md ("Conventions").
 #pragma once
 #include <nlohmann/json.hpp>
 #include <span>
@@ -14,9 +13,10 @@
 
 namespace mig {
 
-// The tagged JSON of a value; tags carry the canonical text (value_text.hpp), so the scale
-// of a decimal is kept. Text (json) that is not valid UTF-8 becomes {"text_bytes": "\\x..."}
-// ({"json_bytes": ...}), so that nothing is lost.
+// null, bool, int and text as plain JSON; any other kind as a one-member object naming it,
+// holding the canonical text (value_text.hpp): {"decimal": "12.30"} keeps the scale,
+// {"date": "2024-01-31"}, {"bytes": "\\x00ff"}. Text (json) that is not valid UTF-8
+// becomes {"text_bytes": "\\x..."} ({"json_bytes": ...}), so that nothing is lost.
 nlohmann::json value_to_json(const Value& v);
 // The inverse of value_to_json; an error for JSON it cannot have produced.
 Result<Value> value_from_json(const nlohmann::json& j);

@@ -75,7 +75,8 @@ Result<Value> parse_bytes(std::string_view text) {
     int hi = hex_digit(text[i]);
     int lo = hex_digit(text[i + 1]);
     if (hi < 0 || lo < 0)
-      return Error{"invalid bytes " + quote_input(text) + ": expected `\\x` and pairs of hex digits"};
+      return Error{"invalid bytes " + quote_input(text) +
+                   ": expected `\\x` and pairs of hex digits"};
     out += static_cast<char>(hi * 16 + lo);
   }
   return Value::bytes(std::move(out));
@@ -132,12 +133,13 @@ bool is_valid_utf8(std::string_view text, size_t* bad_offset) {
       ++i;
       continue;
     }
-    int extra = 0;
-    uint32_t cp = 0;
-    if (c >= 0xc2 && c <= 0xdf) extra = 1, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef) extra = 2, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4) extra = 3, cp = c & 0x07;
-    else return fail();
+    // Lead byte: how many continuation bytes follow (0xc0, 0xc1 and 0xf5.. never lead).
+    int extra = c >= 0xc2 && c <= 0xdf   ? 1
+                : c >= 0xe0 && c <= 0xef ? 2
+                : c >= 0xf0 && c <= 0xf4 ? 3
+                                         : 0;
+    if (extra == 0) return fail();
+    uint32_t cp = c & (0x7fu >> (extra + 1));
     if (i + static_cast<size_t>(extra) >= text.size()) return fail();
     for (int k = 1; k <= extra; ++k) {
       unsigned char cc = static_cast<unsigned char>(text[i + static_cast<size_t>(k)]);
@@ -193,22 +195,41 @@ std::string format_float(double d) {
 
 void append_text(const Value& v, std::string& out) {
   switch (v.kind()) {
-    case ValueKind::null: break;
+    case ValueKind::null:
+      break;
     case ValueKind::int_: {
       char buf[24];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_int());
       out.append(buf, end);
       break;
     }
-    case ValueKind::decimal: out += v.as_decimal().to_string(); break;
-    case ValueKind::float_: out += format_float(v.as_float()); break;
-    case ValueKind::text: out += v.as_text(); break;
-    case ValueKind::bool_: out += v.as_bool() ? "true" : "false"; break;
-    case ValueKind::date: out += format_date(v.as_date().days); break;
-    case ValueKind::timestamp: out += format_timestamp(v.as_timestamp().micros); break;
-    case ValueKind::timestamptz: out += format_timestamptz(v.as_timestamptz().micros); break;
-    case ValueKind::uuid: out += format_uuid(v.as_uuid()); break;
-    case ValueKind::json: out += v.as_json(); break;
+    case ValueKind::decimal:
+      out += v.as_decimal().to_string();
+      break;
+    case ValueKind::float_:
+      out += format_float(v.as_float());
+      break;
+    case ValueKind::text:
+      out += v.as_text();
+      break;
+    case ValueKind::bool_:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case ValueKind::date:
+      out += format_date(v.as_date().days);
+      break;
+    case ValueKind::timestamp:
+      out += format_timestamp(v.as_timestamp().micros);
+      break;
+    case ValueKind::timestamptz:
+      out += format_timestamptz(v.as_timestamptz().micros);
+      break;
+    case ValueKind::uuid:
+      out += format_uuid(v.as_uuid());
+      break;
+    case ValueKind::json:
+      out += v.as_json();
+      break;
     case ValueKind::bytes:
       out += "\\x";
       for (char c : v.as_bytes()) {
@@ -222,9 +243,12 @@ void append_text(const Value& v, std::string& out) {
       for (const Value& item : v.as_list()) {
         if (!first) out += ", ";
         first = false;
-        if (item.is_null()) out += "null";
-        else if (item.kind() == ValueKind::text) append_json_string(item.as_text(), out);
-        else append_text(item, out);
+        if (item.is_null())
+          out += "null";
+        else if (item.kind() == ValueKind::text)
+          append_json_string(item.as_text(), out);
+        else
+          append_text(item, out);
       }
       out += ']';
       break;
@@ -240,21 +264,26 @@ std::string to_text(const Value& v) {
 
 Result<Value> parse_value(std::string_view text, ValueKind kind, ValueKind elem) {
   switch (kind) {
-    case ValueKind::null: return Error{"a value cannot be parsed as type null"};
-    case ValueKind::int_: return parse_int(text);
+    case ValueKind::null:
+      return Error{"a value cannot be parsed as type null"};
+    case ValueKind::int_:
+      return parse_int(text);
     case ValueKind::decimal: {
       Result<Decimal> d = Decimal::parse(text);
       if (!d.ok()) return d.take_error();
       return Value::decimal(*d);
     }
-    case ValueKind::float_: return parse_float(text);
+    case ValueKind::float_:
+      return parse_float(text);
     case ValueKind::text: {
       size_t bad = 0;
       if (!is_valid_utf8(text, &bad))
-        return Error{"invalid UTF-8 at byte " + std::to_string(bad) + " of text " + quote_input(text)};
+        return Error{"invalid UTF-8 at byte " + std::to_string(bad) + " of text " +
+                     quote_input(text)};
       return Value::text(std::string(text));
     }
-    case ValueKind::bool_: return parse_bool(text);
+    case ValueKind::bool_:
+      return parse_bool(text);
     case ValueKind::date: {
       Result<int32_t> d = parse_date(text);
       if (!d.ok()) return d.take_error();
@@ -278,7 +307,8 @@ Result<Value> parse_value(std::string_view text, ValueKind kind, ValueKind elem)
     case ValueKind::json:
       if (!nlohmann::json::accept(text)) return invalid(text, ValueKind::json);
       return Value::json(std::string(text));
-    case ValueKind::bytes: return parse_bytes(text);
+    case ValueKind::bytes:
+      return parse_bytes(text);
     case ValueKind::list:
       if (elem == ValueKind::list || elem == ValueKind::null)
         return Error{"a list element cannot be of type " + std::string(kind_name(elem))};

@@ -24,8 +24,7 @@ void append_text(const Value& v, std::string& out);
 // int `+7`/`-7`; decimal as Decimal::parse; float also `1.5e3`, `NaN`, `Infinity`; bool
 // true/false/t/f/yes/no/y/n/on/off/1/0 in any case; date/timestamp/timestamptz as in
 // civil_time.hpp; uuid with or without dashes and braces, any case; bytes `\x` + hex.
-Result<Value> parse_value(std::string_view text, ValueKind kind,
-                          ValueKind elem = ValueKind::text);
+Result<Value> parse_value(std::string_view text, ValueKind kind, ValueKind elem = ValueKind::text);
 
 // Lower-case 8-4-4-4-12.
 std::string format_uuid(const Uuid& u);

@@ -1,7 +1,7 @@
 // redact_url: passwords never reach printed output; everything else stays as written.
-#include <catch2/catch.hpp>
-
 #include "compiler/redact_url.hpp"
+
+#include <catch2/catch.hpp>
 
 using mig::redact_url;
 

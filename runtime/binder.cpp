@@ -1,0 +1,548 @@
+#include "runtime/binder.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "compiler/formatter.hpp"
+#include "runtime/sql_expr.hpp"
+#include "runtime/value_text.hpp"
+
+namespace mig {
+namespace {
+
+// Every clause of kind `k` in a task statement.
+std::vector<const Clause*> clauses(const Stmt& s, Clause::Kind k) {
+  std::vector<const Clause*> out;
+  for (const Clause& c : s.clauses)
+    if (c.kind == k) out.push_back(&c);
+  return out;
+}
+
+// Calls `fn` on every single-part name in `e` that denotes a column (not the task named
+// by `lookup`'s first argument, not `source.X`).
+void each_column(const Expr& e, const std::function<void(const Ident&)>& fn) {
+  if (e.kind == ExprKind::name && e.path.size() == 1) fn(e.path[0]);
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (e.kind == ExprKind::call && e.callee.text == "lookup" && i == 0) continue;
+    each_column(*e.args[i], fn);
+  }
+  for (const NamedArg& a : e.named) each_column(*a.value, fn);
+  for (const MapEntry& m : e.entries) {
+    each_column(*m.key, fn);
+    each_column(*m.value, fn);
+  }
+  for (const WhenClause& w : e.whens) {
+    each_column(*w.condition, fn);
+    each_column(*w.value, fn);
+  }
+  if (e.else_value) each_column(*e.else_value, fn);
+}
+
+// Splits `a and b and c` into its conjuncts.
+void conjuncts(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.kind == ExprKind::binary && e.op == Op::and_) {
+    conjuncts(*e.args[0], out);
+    conjuncts(*e.args[1], out);
+  } else {
+    out.push_back(&e);
+  }
+}
+
+std::vector<std::string> column_names(const TableInfo& t) {
+  std::vector<std::string> out;
+  for (const ColumnInfo& c : t.columns) out.push_back(c.name);
+  return out;
+}
+
+// Whether a value of `from` can be written into a column of `to`: the same type, a
+// widening, or text parsed strictly per row (a bad value becomes a reject, never a change).
+bool convertible(Type from, Type to) {
+  if (assignable(from, to)) return true;
+  if (from.base == BaseType::text && to.base != BaseType::list) return true;
+  if (to.base == BaseType::text && from.base != BaseType::list) return true;
+  if (from.base == BaseType::date && (to.base == BaseType::timestamp)) return true;
+  if (from.base == BaseType::timestamp && to.base == BaseType::timestamptz) return false;
+  return false;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+class Binder {
+ public:
+  Binder(const CheckedPlan& plan, BoundPlan& out, Diagnostics& diags)
+      : plan_(plan), out_(out), diags_(diags) {}
+
+  void run() {
+    out_.expansion.resize(plan_.tasks.size());
+    for (size_t i = 0; i < plan_.tasks.size(); ++i) {
+      const Task& t = plan_.tasks[i];
+      if (t.decl->from.is_pattern()) bind_pattern(t, i);
+      else if (auto b = bind_task(t, *t.decl, t.name, nullptr, nullptr)) add(std::move(*b), i);
+    }
+    for (BoundTask& b : out_.tasks) b.fingerprint = fingerprint(b);
+  }
+
+ private:
+  void add(BoundTask b, size_t checked_index) {
+    out_.expansion[checked_index].push_back(out_.tasks.size());
+    index_[b.name] = out_.tasks.size();
+    out_.tasks.push_back(std::move(b));
+  }
+
+  // The table `ref` names in its connection's catalog; reports it when missing.
+  const TableInfo* table(const TableRef& ref) {
+    const std::string& conn = ref.parts[0].text;
+    auto cat = out_.catalogs.find(conn);
+    if (cat == out_.catalogs.end()) return nullptr;  // connection failed: reported already
+    std::string schema = ref.parts.size() == 3 ? ref.parts[1].text : "";
+    const Ident& name = ref.parts.back();
+    if (const TableInfo* t = cat->second.find(schema, name.text)) return t;
+    std::string written = schema.empty() ? name.text : schema + "." + name.text;
+    Diagnostic& d = diags_.report(DiagId::unknown_table, ref.span, {conn, written});
+    std::string close = closest_name(written, cat->second.table_names());
+    if (!close.empty()) add_help(d, "did you mean `" + close + "`?");
+    return nullptr;
+  }
+
+  void unknown_column(const TableInfo& t, const Ident& col) {
+    Diagnostic& d = diags_.report(DiagId::unknown_column, col.span, {t.qualified(), col.text});
+    std::string close = closest_name(col.text, column_names(t));
+    if (!close.empty()) add_help(d, "did you mean `" + close + "`?");
+  }
+
+  // Every column an expression reads must exist in `t`.
+  bool check_columns(const Expr& e, const TableInfo& t) {
+    bool ok = true;
+    each_column(e, [&](const Ident& col) {
+      if (!t.column(col.text)) {
+        unknown_column(t, col);
+        ok = false;
+      }
+    });
+    return ok;
+  }
+
+  std::optional<BoundTask> bind_task(const Task& t, const Stmt& s, const std::string& name,
+                                     const TableInfo* src, const TableInfo* dst) {
+    BoundTask b;
+    b.name = name;
+    b.task = &t;
+    b.is_update = t.is_update;
+    b.source_conn = t.source;
+    b.target_conn = t.target;
+    b.batch_size = t.batch_size;
+    b.on_conflict = t.on_conflict;
+    b.on_error = t.on_error;
+    b.confirm_above = t.confirm_above;
+    if (!src) src = table(s.from);
+    if (!dst) dst = t.is_update ? src : table(s.to);
+    if (!src || !dst) return std::nullopt;
+    b.source = src;
+    b.target = dst;
+    bool ok = bind_key(b, s) && bind_outputs(b, s) && bind_filters(b, s);
+    bind_checks(b, s);
+    if (!ok) return std::nullopt;
+    b.read_sql = read_sql(b);
+    return b;
+  }
+
+  bool bind_key(BoundTask& b, const Stmt& s) {
+    auto keys = clauses(s, Clause::Kind::key);
+    if (!keys.empty()) {
+      for (const Ident& col : keys[0]->columns) {
+        if (!b.source->column(col.text)) {
+          unknown_column(*b.source, col);
+          return false;
+        }
+        b.key.push_back(col.text);
+      }
+      return true;
+    }
+    b.key = b.source->primary_key;
+    if (b.key.empty()) {
+      Diagnostic& d = diags_.report(DiagId::no_key, s.from.span, {b.source->qualified()});
+      add_help(d, "declare the columns that identify a row: `key COL, ...`");
+      return false;
+    }
+    return true;
+  }
+
+  bool bind_outputs(BoundTask& b, const Stmt& s) {
+    // All source columns are read: `*`, expressions and `source.COL` in checks need them,
+    // and a batch is one keyset page either way.
+    b.read_columns = column_names(*b.source);
+    auto maps = clauses(s, b.is_update ? Clause::Kind::set : Clause::Kind::map);
+    bool star = maps.empty() && !b.is_update;
+    std::set<std::string> dropped;
+    std::map<std::string, const MapItem*> assigned;
+    bool ok = true;
+    for (const Clause* c : maps)
+      for (const MapItem& item : c->items) {
+        if (item.kind == MapItem::Kind::star) star = true;
+        if (item.kind == MapItem::Kind::drop) {
+          if (!b.source->column(item.column.text)) {
+            unknown_column(*b.source, item.column);
+            ok = false;
+          }
+          dropped.insert(item.column.text);
+        }
+        if (item.kind == MapItem::Kind::assign) {
+          if (!b.target->column(item.column.text)) {
+            unknown_column(*b.target, item.column);
+            ok = false;
+            continue;
+          }
+          ok = check_columns(*item.value, *b.source) && ok;
+          assigned[item.column.text] = &item;
+        }
+      }
+    if (!ok) return false;
+    auto source_index = [&](const std::string& col) -> std::optional<size_t> {
+      for (size_t i = 0; i < b.read_columns.size(); ++i)
+        if (b.read_columns[i] == col) return i;
+      return std::nullopt;
+    };
+    if (b.is_update)  // an update writes its key (to find the row) and what `set` assigns
+      for (const std::string& k : b.key)
+        if (!assigned.count(k))
+          b.outputs.push_back(OutputColumn{k, nullptr, source_index(k), b.target->column(k)
+                                                                            ? Type::of(b.target->column(k)->type)
+                                                                            : Type{}});
+    for (const ColumnInfo& col : b.target->columns) {
+      Type type = Type::of(col.type);
+      auto a = assigned.find(col.name);
+      if (a != assigned.end()) {
+        const Expr& e = *a->second->value;
+        // `col = other_col` copies a column: no expression to evaluate per row.
+        if (e.kind == ExprKind::name && e.path.size() == 1) {
+          auto idx = source_index(e.path[0].text);
+          check_type(*b.source->column(e.path[0].text), col, e.span);
+          b.outputs.push_back(OutputColumn{col.name, nullptr, idx, type});
+        } else {
+          b.outputs.push_back(OutputColumn{col.name, &e, std::nullopt, type});
+        }
+      } else if (star && !dropped.count(col.name) && b.source->column(col.name)) {
+        if (!b.is_update) check_type(*b.source->column(col.name), col, s.to.span);
+        b.outputs.push_back(OutputColumn{col.name, nullptr, source_index(col.name), type});
+      } else if (!b.is_update && !col.nullable && !col.has_default) {
+        Diagnostic& d = diags_.report(DiagId::not_null_unfilled, s.to.span,
+                                      {b.target->qualified() + "." + col.name});
+        add_help(d, "assign it in `map`: `" + col.name + " = ...`");
+        ok = false;
+      }
+    }
+    return ok && bind_target_key(b, s);
+  }
+
+  void check_type(const ColumnInfo& from, const ColumnInfo& to, Span where) {
+    if (convertible(Type::of(from.type), Type::of(to.type))) return;
+    Diagnostic& d = diags_.report(DiagId::column_type_mismatch, where,
+                                  {to.name, type_name(Type::of(to.type)),
+                                   type_name(Type::of(from.type)) + " (source column `" +
+                                       from.name + "`)"});
+    add_help(d, "convert it in `map`, e.g. `" + to.name + " = to_" +
+                    std::string(to.type == BaseType::int_ ? "int" : "decimal") + "(" +
+                    from.name + ")`");
+  }
+
+  // The target columns identifying a row: where the source key columns land (same names),
+  // else the target's primary key.
+  bool bind_target_key(BoundTask& b, const Stmt& s) {
+    auto output = [&](const std::string& n) -> const OutputColumn* {
+      for (const OutputColumn& o : b.outputs)
+        if (o.name == n) return &o;
+      return nullptr;
+    };
+    bool same_names = std::all_of(b.key.begin(), b.key.end(),
+                                  [&](const std::string& k) { return output(k) != nullptr; });
+    b.target_key = same_names ? b.key : b.target->primary_key;
+    if (b.target_key.empty() || !std::all_of(b.target_key.begin(), b.target_key.end(),
+                                             [&](const std::string& k) { return output(k); })) {
+      Diagnostic& d = diags_.report(DiagId::no_key, s.to.span, {b.target->qualified()});
+      add_help(d, "write the key columns (" + join(b.key, ", ") +
+                      ") to the target, or give the target a primary key that the map fills");
+      return false;
+    }
+    for (const std::string& k : b.target_key) {
+      const OutputColumn* o = output(k);
+      bool identity = !o->expr && o->source_column && b.read_columns[*o->source_column] == k;
+      if (!identity) b.rekeys = true;
+    }
+    return true;
+  }
+
+  bool bind_filters(BoundTask& b, const Stmt& s) {
+    auto spelling = spelling_for(out_.catalogs.at(b.source_conn).dialect);
+    bool ok = true;
+    for (const Clause* c : clauses(s, Clause::Kind::where)) {
+      if (!check_columns(*c->expr, *b.source)) {
+        ok = false;
+        continue;
+      }
+      std::vector<const Expr*> parts;
+      conjuncts(*c->expr, parts);
+      for (const Expr* e : parts) {
+        std::optional<SqlFilter> f;
+        if (spelling) f = push_down(*e, *b.source, out_.params, *spelling);
+        if (f) {
+          b.pushed.push_back(std::move(*f));
+          b.pushed_text.push_back(format_expr(*e));
+          b.pushed_exprs.push_back(e);
+        } else {
+          b.residual.push_back(e);
+        }
+      }
+    }
+    for (const Clause* c : clauses(s, Clause::Kind::follow)) ok = bind_follow(b, *c, spelling) && ok;
+    return ok;
+  }
+
+  // `follow COL -> TASK`: a semi-join on the parent's selection. Pushed down as
+  // `COL IN (SELECT key FROM parent WHERE ...)` when the parent reads the same connection
+  // and its whole selection is SQL; otherwise applied by the runtime.
+  bool bind_follow(BoundTask& b, const Clause& c, const std::optional<SqlSpelling>& spelling) {
+    auto it = index_.find(c.task.text);
+    if (it == index_.end()) return true;  // the parent failed to bind: reported there
+    const BoundTask& parent = out_.tasks[it->second];
+    std::vector<std::string> cols;
+    for (const Ident& col : c.columns) {
+      if (!b.source->column(col.text)) {
+        unknown_column(*b.source, col);
+        return false;
+      }
+      cols.push_back(col.text);
+    }
+    if (cols.size() != parent.key.size()) {
+      diags_.report(DiagId::follow_key_mismatch, c.span,
+                    {std::to_string(cols.size()) + " column" + (cols.size() == 1 ? "" : "s"),
+                     parent.name, "(" + join(parent.key, ", ") + ")"});
+      return false;
+    }
+    std::string text = join(cols, ", ") + " -> " + parent.name;
+    if (spelling && parent.source_conn == b.source_conn && parent.residual.empty() &&
+        parent.follows.empty()) {
+      SqlWriter w(*spelling);
+      write_tuple(w, cols);
+      w.raw(" IN (");
+      write_selection(w, parent);
+      w.raw(")");
+      b.pushed.push_back(w.take());
+      b.pushed_text.push_back("follow " + text);
+      b.pushed_follows.push_back(FollowLink{cols, parent.name});
+      return true;
+    }
+    RuntimeFollow f;
+    f.parent = parent.name;
+    for (const std::string& col : cols)
+      for (size_t i = 0; i < b.read_columns.size(); ++i)
+        if (b.read_columns[i] == col) f.columns.push_back(i);
+    b.follows.push_back(std::move(f));
+    return true;
+  }
+
+  void write_tuple(SqlWriter& w, const std::vector<std::string>& cols) {
+    if (cols.size() > 1) w.raw("(");
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (i) w.raw(", ");
+      w.name(cols[i]);
+    }
+    if (cols.size() > 1) w.raw(")");
+  }
+
+  // `SELECT key FROM parent WHERE <its pushed filters>`, recursively through its follows.
+  void write_selection(SqlWriter& w, const BoundTask& t) {
+    w.raw("SELECT ");
+    write_tuple(w, t.key);
+    w.raw(" FROM ");
+    if (!t.source->schema.empty()) {
+      w.name(t.source->schema);
+      w.raw(".");
+    }
+    w.name(t.source->name);
+    bool first = true;
+    auto next = [&] {
+      w.raw(first ? " WHERE " : " AND ");
+      first = false;
+    };
+    for (const Expr* e : t.pushed_exprs) {
+      next();
+      w.raw("(");
+      w.expr(*e, *t.source, out_.params);
+      w.raw(")");
+    }
+    for (const FollowLink& f : t.pushed_follows) {
+      next();
+      write_tuple(w, f.columns);
+      w.raw(" IN (");
+      write_selection(w, out_.tasks[index_.at(f.parent)]);
+      w.raw(")");
+    }
+  }
+
+  void bind_checks(BoundTask& b, const Stmt& s) {
+    for (const Clause* c : clauses(s, Clause::Kind::check)) {
+      BoundCheck check;
+      check.clause = c;
+      check.action = c->action_given ? c->action : b.on_error;
+      check.label = c->label ? *c->label : format_expr(*c->expr);
+      b.checks.push_back(std::move(check));
+    }
+  }
+
+  // The first page's query as the connector sends it (explain shows it).
+  std::string read_sql(const BoundTask& b) {
+    auto spelling = spelling_for(out_.catalogs.at(b.source_conn).dialect);
+    if (!spelling) return "";
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < b.read_columns.size(); ++i)
+      sql += (i ? ", " : "") + spelling->quote(b.read_columns[i]);
+    sql += " FROM " + (b.source->schema.empty() ? "" : spelling->quote(b.source->schema) + ".") +
+           spelling->quote(b.source->name);
+    for (size_t i = 0; i < b.pushed.size(); ++i)
+      sql += (i ? " AND (" : " WHERE (") + b.pushed[i].sql + ")";
+    sql += " ORDER BY ";
+    for (size_t i = 0; i < b.key.size(); ++i) sql += (i ? ", " : "") + spelling->quote(b.key[i]);
+    sql += " LIMIT " + std::to_string(b.batch_size);
+    return sql;
+  }
+
+  // `copy legacy.* -> stage.*`: one task per source table matching the pattern and no
+  // `skip`; a `where` applies to the tables that have every column it names.
+  void bind_pattern(const Task& t, size_t index) {
+    const Stmt& s = *t.decl;
+    auto cat = out_.catalogs.find(t.source);
+    auto dst_cat = out_.catalogs.find(t.target);
+    if (cat == out_.catalogs.end() || dst_cat == out_.catalogs.end()) return;
+    std::string schema = s.from.parts.size() == 3 ? s.from.parts[1].text : "";
+    const std::string& glob = s.from.parts.back().text;
+    std::vector<std::string> skips;
+    for (const Clause* c : clauses(s, Clause::Kind::skip))
+      for (const Ident& p : c->patterns) skips.push_back(p.text);
+    for (const TableInfo& src : cat->second.tables) {
+      if (!schema.empty() && src.schema != schema) continue;
+      if (fnmatch(glob.c_str(), src.name.c_str(), 0) != 0) continue;
+      if (skipped(src, skips)) continue;
+      std::string dst_schema = s.to.parts.size() == 3 ? s.to.parts[1].text : "";
+      const TableInfo* dst = dst_cat->second.find(dst_schema, src.name);
+      if (!dst) {
+        diags_.report(DiagId::unknown_table, s.to.span, {t.target, src.name});
+        continue;
+      }
+      if (auto b = bind_task(t, s, src.qualified(), &src, dst)) add(std::move(*b), index);
+    }
+  }
+
+  static bool skipped(const TableInfo& t, const std::vector<std::string>& skips) {
+    for (const std::string& p : skips) {
+      size_t dot = p.find('.');
+      bool hit = dot == std::string::npos
+                     ? fnmatch(p.c_str(), t.name.c_str(), 0) == 0
+                     : fnmatch(p.substr(0, dot).c_str(), t.schema.c_str(), 0) == 0 &&
+                           fnmatch(p.substr(dot + 1).c_str(), t.name.c_str(), 0) == 0;
+      if (hit) return true;
+    }
+    return false;
+  }
+
+  // Everything that changes what a task writes, hashed: a task edited after a partial
+  // run is caught (batch size and parallelism are not part of it).
+  uint64_t fingerprint(const BoundTask& b) {
+    std::string text = b.source->qualified() + "->" + b.target->qualified() + "|key:" +
+                       join(b.key, ",") + "|tkey:" + join(b.target_key, ",");
+    for (const OutputColumn& o : b.outputs)
+      text += "|out:" + o.name + "=" +
+              (o.expr ? format_expr(*o.expr) : "$" + b.read_columns[*o.source_column]);
+    for (const SqlFilter& f : b.pushed) {
+      text += "|sql:" + f.sql;
+      for (const Value& v : f.params) text += "," + to_text(v);
+    }
+    for (const Expr* e : b.residual) text += "|where:" + format_expr(*e);
+    for (const RuntimeFollow& f : b.follows) text += "|follow:" + f.parent;
+    for (const BoundCheck& c : b.checks)
+      text += "|check:" + format_clause(*c.clause) + "/" + std::to_string(int(c.action));
+    text += "|conflict:" + std::to_string(int(b.on_conflict));
+    return stable_hash(Value::text(text));
+  }
+
+  const CheckedPlan& plan_;
+  BoundPlan& out_;
+  Diagnostics& diags_;
+  std::map<std::string, size_t> index_;  // bound task name -> index in out_.tasks
+};
+
+// A parameter default written as a literal or a list of literals.
+Result<Value> literal_default(const Expr& e, Type type) {
+  if (e.kind == ExprKind::list) {
+    std::vector<Value> items;
+    for (const ExprPtr& item : e.args) {
+      auto v = literal_default(*item, Type::of(type.elem));
+      if (!v) return v;
+      items.push_back(std::move(*v));
+    }
+    return Value::list(std::move(items));
+  }
+  if (e.kind == ExprKind::literal) {
+    if (e.lit == LiteralKind::null) return Value::null();
+    if (e.lit == LiteralKind::string) {
+      auto kind = kind_from_name(type_name(type));
+      return parse_value(e.value, kind ? *kind : ValueKind::text);
+    }
+    if (e.lit == LiteralKind::bool_) return Value::boolean(e.text == "true");
+    auto kind = kind_from_name(type_name(type));
+    return parse_value(e.text, kind ? *kind : ValueKind::decimal);
+  }
+  return Error{"only literal defaults are supported"};
+}
+
+}  // namespace
+
+const BoundTask* BoundPlan::task(const std::string& name) const {
+  for (const BoundTask& t : tasks)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+Result<std::map<std::string, Value>> param_values(const CheckedPlan& plan) {
+  std::map<std::string, Value> values;
+  for (const auto& [name, p] : plan.params) {
+    if (p.given) {
+      bool is_list = p.type.base == BaseType::list;
+      auto kind = kind_from_name(type_name(is_list ? Type::of(p.type.elem) : p.type));
+      auto v = is_list ? parse_value(*p.given, ValueKind::list, kind ? *kind : ValueKind::text)
+                       : parse_value(*p.given, kind ? *kind : ValueKind::text);
+      if (!v) return Error{"parameter `$" + name + "`: " + v.error().message};
+      values[name] = std::move(*v);
+    } else if (p.decl->value) {
+      auto v = literal_default(*p.decl->value, p.type);
+      if (!v) return Error{"parameter `$" + name + "`: " + v.error().message};
+      values[name] = std::move(*v);
+    } else {
+      return Error{"parameter `$" + name + "` has no value: give `--param " + name +
+                   "=...` or set MIG_PARAM_" + name};
+    }
+  }
+  return values;
+}
+
+BoundPlan bind(const CheckedPlan& plan, const LogicalDag& dag,
+               std::map<std::string, ConnectorSpec> specs,
+               std::map<std::string, Catalog> catalogs, std::map<std::string, Value> params,
+               Diagnostics& diags) {
+  BoundPlan out;
+  out.plan = &plan;
+  out.dag = &dag;
+  out.specs = std::move(specs);
+  out.catalogs = std::move(catalogs);
+  out.params = std::move(params);
+  Binder(plan, out, diags).run();
+  return out;
+}
+
+}  // namespace mig

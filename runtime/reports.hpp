@@ -1,0 +1,38 @@
+// What a run tells people and machines: `reports/PLAN/RUN_ID/` with summary.txt (for a
+// person), report.json (the same for tools) and rejects.csv (every rejected row with its
+// reason). Built from the state store, so a resumed run reports what really happened.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "runtime/bound_plan.hpp"
+#include "runtime/state_store.hpp"
+
+namespace mig {
+
+class RunReport {
+ public:
+  // Records a task's totals as the state store has them; `note` says why it stopped or
+  // was not run ("already completed", a failure).
+  void add_task(const BoundTask& task, const TaskRecord& record, const std::string& note);
+  // The table a person reads at the end of a run.
+  std::string summary(const std::string& status) const;
+  // Writes the report folder; returns its path.
+  Result<std::string> write(const std::string& dir, const std::string& plan, int64_t run_id,
+                            const std::string& status, StateStore& state);
+
+ private:
+  struct Entry {
+    std::string task, from, to, note;
+    TaskRecord record;
+  };
+  std::vector<Entry> tasks_;
+  std::string plan_;
+  int64_t run_id_ = 0;
+  int64_t rejects_ = 0;
+};
+
+// `a,"b ""c""",d`: one CSV field, quoted when it must be.
+std::string csv_field(const std::string& text);
+
+}  // namespace mig

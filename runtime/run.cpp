@@ -1,0 +1,301 @@
+#include "runtime/run.hpp"
+
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "compiler/compile.hpp"
+#include "runtime/binder.hpp"
+#include "runtime/connect.hpp"
+#include "runtime/environment.hpp"
+#include "runtime/progress.hpp"
+#include "runtime/reports.hpp"
+#include "runtime/scheduler.hpp"
+#include "runtime/state_store.hpp"
+#include "runtime/task_runner.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mig {
+namespace {
+
+// `--only`/`--skip`/`--force` patterns: `TABLE`, `SCHEMA.TABLE`, `SCHEMA.*`, `*.TABLE`,
+// matched against the task's name and its target table.
+bool matches(const BoundTask& t, const std::vector<std::string>& patterns) {
+  for (const std::string& p : patterns) {
+    for (const std::string& name : {t.name, t.target->qualified(), t.target->name})
+      if (fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
+  }
+  return false;
+}
+
+// Everything one run holds, so that the steps below stay short.
+class PlanRun {
+ public:
+  PlanRun(const RunOptions& o, std::ostream& out, std::ostream& err) : o_(o), out_(out), err_(err) {}
+
+  int run() {
+    if (int status = compile(); status != kExitOk) return status;
+    if (int status = connect_all(); status != kExitOk) return status;
+    if (int status = bind_plan(); status != kExitOk) return status;
+    if (o_.dry_run) return dry_run();
+    if (int status = open_state(); status != kExitOk) return status;
+    if (int status = check_fingerprints(); status != kExitOk) return finish(status);
+    return finish(walk());
+  }
+
+ private:
+  std::string where() const { return "plan " + plan_name() + (o_.env.empty() ? "" : " (env " + o_.env + ")"); }
+  std::string plan_name() const { return c_.plan ? c_.plan->name : o_.plan_path; }
+
+  int usage(const std::string& message) {
+    err_ << "migrun: error: " << message << "\n";
+    return kExitUsage;
+  }
+
+  int compile() {
+    AnalyseOptions options;
+    std::string error;
+    options.params = collect_params(o_.params, error);
+    if (!error.empty()) return usage(error);
+    options.require_params = true;
+    options.stdlib_dir = default_stdlib_dir();
+    c_ = compile_file(o_.plan_path, options);
+    if (!c_.read_error.empty()) return usage(c_.read_error);
+    err_ << render_text(c_.diags, c_.sources);
+    return c_.ok() ? kExitOk : kExitUsage;
+  }
+
+  int connect_all() {
+    std::string plan_dir = fs::absolute(o_.plan_path).parent_path().string();
+    auto specs = resolve_connectors(*c_.plan, o_.env, plan_dir);
+    if (!specs) return usage(where() + ": " + specs.error().message);
+    specs_ = std::move(*specs);
+    for (const auto& [name, spec] : specs_) {
+      auto conn = connect(spec);
+      if (!conn) {
+        err_ << "migrun: error: " << where() << ": connection `" << name
+             << "`: " << conn.error().message << "\n";
+        return kExitFailed;
+      }
+      auto catalog = (*conn)->introspect();
+      if (!catalog) {
+        err_ << "migrun: error: " << where() << ": reading the catalog of `" << name
+             << "`: " << catalog.error().message << "\n";
+        return kExitFailed;
+      }
+      catalogs_[name] = std::move(*catalog);
+      connections_[name] = std::move(*conn);
+    }
+    return kExitOk;
+  }
+
+  int bind_plan() {
+    auto params = param_values(*c_.plan);
+    if (!params) return usage(where() + ": " + params.error().message);
+    Diagnostics diags;
+    bound_ = mig::bind(*c_.plan, *c_.dag, specs_, catalogs_, std::move(*params), diags);
+    err_ << render_text(diags, c_.sources);
+    return diags.has_errors() ? kExitUsage : kExitOk;
+  }
+
+  bool selected(const BoundTask& t) const {
+    if (!o_.only.empty() && !matches(t, o_.only)) return false;
+    return !matches(t, o_.skip);
+  }
+
+  int dry_run() {
+    out_ << "dry run of " << where() << ": nothing is written\n";
+    for (const BoundTask& t : bound_.tasks) {
+      if (!selected(t)) continue;
+      ReadRequest req{t.source->schema, t.source->name, t.read_columns, t.key, std::nullopt, t.pushed, 0};
+      auto n = connections_.at(t.source_conn)->count(req);
+      out_ << "  " << t.name << ": " << t.source->qualified() << " -> " << t.target_conn << "."
+           << t.target->qualified() << ", "
+           << (n ? std::to_string(*n) + " rows selected" : "cannot count: " + n.error().message)
+           << (t.residual.empty() ? "" : " before runtime filters") << "\n";
+    }
+    return kExitOk;
+  }
+
+  int open_state() {
+    std::string dir = c_.plan->settings.state;
+    auto path = StateStore::db_path(dir, c_.plan->name, o_.env);
+    auto state = StateStore::open(path);
+    if (!state) {
+      err_ << "migrun: error: " << where() << ": " << state.error().message << "\n";
+      return kExitFailed;
+    }
+    state_ = std::make_unique<StateStore>(std::move(*state));
+    auto run = state_->begin_run(c_.plan->name, o_.env.empty() ? "default" : o_.env, o_.argv);
+    if (!run) {
+      err_ << "migrun: error: " << where() << ": " << run.error().message << "\n";
+      return kExitFailed;
+    }
+    run_id_ = *run;
+    if (o_.force) {
+      std::vector<std::string> patterns = *o_.force;
+      if (auto r = state_->reset(patterns); !r) return usage(r.error().message);
+    }
+    return kExitOk;
+  }
+
+  // A task edited after a partial run would mix two versions of its rows: refuse it.
+  int check_fingerprints() {
+    for (const BoundTask& t : bound_.tasks) {
+      auto rec = state_->task(t.name);
+      if (!rec || !*rec || !(*rec)->fingerprint) continue;
+      const TaskRecord& r = **rec;
+      if (*r.fingerprint == t.fingerprint) continue;
+      if (r.state == TaskState::completed) {
+        err_ << "migrun: note: task `" << t.name
+             << "` changed since it completed; it is not rerun (use `--force " << t.name
+             << "` to redo it)\n";
+        continue;
+      }
+      if (!r.checkpoint) continue;
+      err_ << "migrun: error: " << where() << ": task `" << t.name
+           << "` changed since its partial run (" << r.counters.written
+           << " rows written); rerun with `--force " << t.name
+           << "` to redo it from the start, or restore the plan\n";
+      return kExitUsage;
+    }
+    return kExitOk;
+  }
+
+  // Walks the DAG node by node in the scheduler's order.
+  int walk() {
+    Scheduler s(*c_.dag, 1);
+    bool failed = false, interrupted = false;
+    while (true) {
+      auto ready = s.ready();
+      if (ready.empty()) break;
+      size_t node = ready.front();
+      s.started(node);
+      Scheduler::Outcome outcome = run_node(c_.dag->nodes[node], failed, interrupted);
+      s.finished(node, outcome);
+      if (interrupted) break;
+    }
+    for (size_t n = 0; n < c_.dag->nodes.size(); ++n)
+      if (s.state(n) == Scheduler::State::blocked && c_.dag->nodes[n].task)
+        for (size_t b : bound_.expansion[*c_.dag->nodes[n].task])
+          (void)state_->set_task_state(bound_.tasks[b].name, TaskState::skipped, run_id_,
+                                       "a task it depends on failed");
+    if (interrupted) return kExitInterrupted;
+    return failed ? kExitFailed : kExitOk;
+  }
+
+  Scheduler::Outcome run_node(const DagNode& node, bool& failed, bool& interrupted) {
+    if (node.kind == DagNode::Kind::task) {
+      for (size_t b : bound_.expansion[*node.task]) {
+        TaskOutcome::End end = run_one(bound_.tasks[b]);
+        if (end == TaskOutcome::End::interrupted) interrupted = true;
+        if (end == TaskOutcome::End::failed) failed = true;
+        if (end != TaskOutcome::End::completed) return Scheduler::Outcome::failed;
+      }
+      return Scheduler::Outcome::ok;
+    }
+    if (node.kind == DagNode::Kind::prepare || node.kind == DagNode::Kind::finish) {
+      for (size_t h : node.hooks) {
+        const Stmt* hook = c_.plan->hooks[h];
+        if (auto st = connections_.at(node.connection)->execute(hook->sql); !st.ok()) {
+          err_ << "migrun: error: " << where() << ": `" << (hook->after ? "after" : "before")
+               << " " << node.connection << " sql`: " << st.error().message << "\n";
+          failed = true;
+          return Scheduler::Outcome::failed;
+        }
+      }
+    }
+    return Scheduler::Outcome::ok;  // expects: evaluated by the validation step
+  }
+
+  TaskOutcome::End run_one(const BoundTask& t) {
+    if (!selected(t)) return TaskOutcome::End::completed;
+    auto rec = state_->task(t.name);
+    if (rec && *rec && (*rec)->state == TaskState::completed) {
+      report_.add_task(t, **rec, "already completed");
+      return TaskOutcome::End::completed;
+    }
+    if (auto st = state_->set_fingerprint(t.name, t.fingerprint); !st.ok()) return fail(t, st.error().message);
+    (void)state_->set_task_state(t.name, TaskState::running, run_id_);
+    TaskContext cx;
+    cx.plan = c_.plan->name;
+    cx.env = o_.env.empty() ? "default" : o_.env;
+    cx.run_id = run_id_;
+    cx.state = state_.get();
+    cx.params = &bound_.params;
+    cx.stop = &stop_;
+    cx.limit = o_.limit;
+    cx.batch_size = o_.batch_size;
+    ReadRequest count_req{t.source->schema, t.source->name, t.read_columns, t.key, std::nullopt, t.pushed, 0};
+    auto total = connections_.at(t.source_conn)->count(count_req);
+    Progress progress(t.name, total ? *total : -1, o_.quiet, err_);
+    cx.progress = [&](const TaskCounters& c) {
+      if (o_.interrupts && o_.interrupts->load() > 0) stop_ = true;
+      progress.update(c.read + c.rejected);
+    };
+    if (o_.interrupts && o_.interrupts->load() > 0) stop_ = true;
+    TaskOutcome out = run_task(t, *c_.plan, *connections_.at(t.source_conn),
+                               *connections_.at(t.target_conn), cx);
+    progress.done();
+    switch (out.end) {
+      case TaskOutcome::End::completed:
+        (void)state_->set_task_state(t.name, TaskState::completed, run_id_);
+        break;
+      case TaskOutcome::End::interrupted:
+        (void)state_->set_task_state(t.name, TaskState::pending, run_id_, "interrupted");
+        break;
+      case TaskOutcome::End::failed:
+        return fail(t, out.error);
+    }
+    if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, "");
+    return out.end;
+  }
+
+  TaskOutcome::End fail(const BoundTask& t, const std::string& why) {
+    err_ << "migrun: error: " << where() << ", task " << t.name << ": " << why << "\n";
+    (void)state_->set_task_state(t.name, TaskState::failed, run_id_, why);
+    if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, why);
+    return TaskOutcome::End::failed;
+  }
+
+  int finish(int status) {
+    RunStatus rs = status == kExitOk ? RunStatus::succeeded
+                   : status == kExitInterrupted ? RunStatus::interrupted
+                                                : RunStatus::failed;
+    (void)state_->end_run(run_id_, rs);
+    std::string dir = o_.reports_dir.empty() ? c_.plan->settings.reports : o_.reports_dir;
+    auto written = report_.write(dir, c_.plan->name, run_id_, status_name(rs), *state_);
+    if (!o_.quiet) out_ << report_.summary(status_name(rs));
+    if (written) out_ << "reports: " << *written << "\n";
+    else err_ << "migrun: warning: reports not written: " << written.error().message << "\n";
+    if (status == kExitInterrupted)
+      err_ << "migrun: interrupted; progress is saved: run the same command again to resume\n";
+    return status;
+  }
+
+  const RunOptions& o_;
+  std::ostream& out_;
+  std::ostream& err_;
+  Compilation c_;
+  std::map<std::string, ConnectorSpec> specs_;
+  std::map<std::string, Catalog> catalogs_;
+  std::map<std::string, std::unique_ptr<Connector>> connections_;
+  BoundPlan bound_;
+  std::unique_ptr<StateStore> state_;
+  int64_t run_id_ = 0;
+  std::atomic<bool> stop_{false};
+  RunReport report_;
+};
+
+}  // namespace
+
+int run_plan(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  return PlanRun(options, out, err).run();
+}
+
+}  // namespace mig

@@ -1,0 +1,376 @@
+#include "runtime/task_runner.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/formatter.hpp"
+#include "runtime/convert.hpp"
+#include "runtime/evaluator.hpp"
+#include "runtime/value_json.hpp"
+#include "runtime/value_text.hpp"
+
+namespace mig {
+namespace {
+
+// The task's expressions compiled once: filters on the source row, outputs from it,
+// checks on the mapped row (with `source.COL`).
+struct CompiledTask {
+  std::vector<Program> residual;
+  std::vector<std::optional<Program>> outputs;  // parallel to BoundTask::outputs
+  std::vector<Program> checks;                  // parallel to BoundTask::checks
+  std::vector<size_t> key;                      // source key columns in read_columns
+  std::vector<size_t> target_key;               // target key columns in outputs
+  std::vector<std::string> output_names;
+  bool fresh_keys = false;  // the target key is made by uuid() or the clock: reuse recorded
+};
+
+Result<CompiledTask> compile_task(const BoundTask& t, const CheckedPlan& plan,
+                                  const TaskContext& cx) {
+  CompiledTask c;
+  EvalScope source;
+  source.columns = t.read_columns;
+  source.params = cx.params;
+  source.plan = &plan;
+  StateStore* state = cx.state;
+  source.lookup = [state](const std::string& task,
+                          const Value& key) -> Result<std::optional<Value>> {
+    auto hit = state->lookup_crosswalk(task, encode_key(std::span<const Value>(&key, 1)));
+    if (!hit) return hit.take_error();
+    if (!*hit) return std::optional<Value>();
+    auto values = decode_key(**hit);
+    if (!values) return values.take_error();
+    if (values->size() != 1) return Error{"task `" + task + "` has a composite key"};
+    return std::optional<Value>((*values)[0]);
+  };
+  for (const Expr* e : t.residual) {
+    auto p = compile_expr(*e, source);
+    if (!p) return p.take_error();
+    c.residual.push_back(std::move(*p));
+  }
+  for (const OutputColumn& o : t.outputs) {
+    c.output_names.push_back(o.name);
+    if (!o.expr) {
+      c.outputs.emplace_back();
+      continue;
+    }
+    auto p = compile_expr(*o.expr, source);
+    if (!p) return Error{"column `" + o.name + "`: " + p.error().message};
+    c.outputs.push_back(std::move(*p));
+  }
+  EvalScope target = source;
+  target.row = EvalScope::RowKind::target;
+  target.columns = c.output_names;
+  target.source_columns = t.read_columns;
+  for (const BoundCheck& check : t.checks) {
+    auto p = compile_expr(*check.clause->expr, target);
+    if (!p) return p.take_error();
+    c.checks.push_back(std::move(*p));
+  }
+  auto index_in = [](const std::vector<std::string>& names, const std::string& n) {
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == n) return i;
+    return names.size();
+  };
+  for (const std::string& k : t.key) c.key.push_back(index_in(t.read_columns, k));
+  for (const std::string& k : t.target_key) {
+    size_t i = index_in(c.output_names, k);
+    c.target_key.push_back(i);
+    if (c.outputs[i] && !c.outputs[i]->deterministic()) c.fresh_keys = true;
+  }
+  return c;
+}
+
+std::vector<Value> pick(const Row& row, const std::vector<size_t>& columns) {
+  std::vector<Value> out;
+  for (size_t i : columns) out.push_back(row[i]);
+  return out;
+}
+
+// The batch's progress as JSON: saved in the target with the commit marker, so that a
+// batch committed just before a crash is recovered exactly.
+nlohmann::json progress_to_json(const BatchProgress& p) {
+  nlohmann::json j;
+  j["checkpoint"] = p.checkpoint ? nlohmann::json(*p.checkpoint) : nlohmann::json();
+  j["counters"] = {p.delta.read, p.delta.written, p.delta.rejected, p.delta.skipped};
+  for (const RejectEntry& r : p.rejects) j["rejects"].push_back({r.key, r.label, r.row});
+  for (const WrittenKey& w : p.written)
+    j["written"].push_back({w.key, int(w.action), w.before_image ? nlohmann::json(*w.before_image)
+                                                                  : nlohmann::json()});
+  for (const CrosswalkEntry& c : p.crosswalk) j["crosswalk"].push_back({c.source_key, c.target_key});
+  return j;
+}
+
+BatchProgress progress_from_json(const nlohmann::json& j, const std::string& task, int64_t run) {
+  BatchProgress p;
+  p.task = task;
+  p.run_id = run;
+  if (j["checkpoint"].is_string()) p.checkpoint = j["checkpoint"].get<std::string>();
+  p.delta = {j["counters"][0], j["counters"][1], j["counters"][2], j["counters"][3]};
+  for (const auto& r : j.value("rejects", nlohmann::json::array()))
+    p.rejects.push_back({r[0], r[1], r[2]});
+  for (const auto& w : j.value("written", nlohmann::json::array())) {
+    WrittenKey k{w[0], WriteAction(w[1].get<int>()), std::nullopt};
+    if (w[2].is_string()) k.before_image = w[2].get<std::string>();
+    p.written.push_back(std::move(k));
+  }
+  for (const auto& c : j.value("crosswalk", nlohmann::json::array()))
+    p.crosswalk.push_back({c[0], c[1]});
+  return p;
+}
+
+class Runner {
+ public:
+  Runner(const BoundTask& t, const CheckedPlan& plan, Connector& source, Connector& target,
+         const TaskContext& cx)
+      : t_(t), plan_(plan), source_(source), target_(target), cx_(cx) {}
+
+  TaskOutcome run() {
+    auto compiled = compile_task(t_, plan_, cx_);
+    if (!compiled) return fail(compiled.error().message);
+    c_ = std::move(*compiled);
+    if (auto s = recover(); !s.ok()) return fail(s.error().message);
+    int64_t size = cx_.batch_size.value_or(t_.batch_size);
+    while (true) {
+      if (cx_.limit && out_.counters.read >= *cx_.limit) break;
+      int64_t page = cx_.limit ? std::min(size, *cx_.limit - out_.counters.read) : size;
+      auto more = batch(page);
+      if (!more) return fail(more.error().message);
+      if (!*more) break;
+      if (cx_.stop && cx_.stop->load()) {
+        out_.end = TaskOutcome::End::interrupted;
+        return out_;
+      }
+    }
+    (void)target_.forget_markers(cx_.plan, cx_.env, t_.name);  // tidy; harmless if it fails
+    return out_;
+  }
+
+ private:
+  TaskOutcome fail(const std::string& message) {
+    out_.end = TaskOutcome::End::failed;
+    out_.error = message;
+    return out_;
+  }
+
+  CommitMarker marker() const { return CommitMarker{cx_.plan, cx_.env, t_.name, batches_ + 1}; }
+
+  // Loads the checkpoint; a batch the target committed but the state store never saw
+  // (a crash between the two) is saved now from its marker. A fresh start clears markers
+  // left by an earlier, reset run of the task.
+  Status recover() {
+    auto rec = cx_.state->task(t_.name);
+    if (!rec) return rec.error();
+    if (!*rec || !(*rec)->checkpoint) {
+      if (auto s = target_.forget_markers(cx_.plan, cx_.env, t_.name); !s.ok()) return s;
+    }
+    if (*rec) {
+      batches_ = (*rec)->batches;
+      checkpoint_ = (*rec)->checkpoint;
+    }
+    auto saved = target_.committed(marker());
+    if (!saved) return saved.error();
+    if (!*saved) return Status::success();
+    BatchProgress p = progress_from_json(nlohmann::json::parse(**saved), t_.name, cx_.run_id);
+    if (auto s = cx_.state->save_batch(p); !s.ok()) return s;
+    ++batches_;
+    checkpoint_ = p.checkpoint;
+    return Status::success();
+  }
+
+  // One page; false when the table is exhausted.
+  Result<bool> batch(int64_t page) {
+    ReadRequest req{t_.source->schema, t_.source->name, t_.read_columns, t_.key, std::nullopt,
+                    t_.pushed, page};
+    if (checkpoint_) {
+      auto after = decode_key(*checkpoint_);
+      if (!after) return Error{"the checkpoint of `" + t_.name + "` is unreadable: " + after.error().message};
+      req.after = std::move(*after);
+    }
+    auto in = source_.read(req);
+    if (!in) return Error{"reading " + t_.source->qualified() + ": " + in.error().message};
+    if (in->rows.empty()) return false;
+
+    BatchProgress p;
+    p.task = t_.name;
+    p.run_id = cx_.run_id;
+    std::vector<Value> last_key = pick(in->rows.back(), c_.key);
+    p.checkpoint = encode_key(last_key);
+    Batch out{c_.output_names, {}, {}};
+    std::vector<size_t> origin;  // out row -> in row
+    std::vector<bool> unreadable(in->rows.size(), false);
+    for (const RefusedRow& r : in->unreadable) {
+      unreadable[r.index] = true;
+      ++p.delta.read;
+      if (auto s = reject(p, in->rows[r.index], nullptr, r.reason); !s.ok()) return s.error();
+    }
+    for (size_t i = 0; i < in->rows.size(); ++i) {
+      if (unreadable[i]) continue;
+      auto mapped = map_row(in->rows[i], p);
+      if (!mapped) return mapped.take_error();
+      if (!*mapped) continue;
+      out.rows.push_back(std::move(**mapped));
+      origin.push_back(i);
+    }
+    if (c_.fresh_keys) {
+      if (auto s = remember_fresh_keys(in->rows, out, origin); !s.ok()) return s.error();
+    }
+    if (auto s = write(*in, out, origin, p); !s.ok()) return s.error();
+    if (auto s = cx_.state->save_batch(p); !s.ok()) return s.error();
+    ++batches_;
+    ++out_.batches;
+    checkpoint_ = p.checkpoint;
+    add(out_.counters, p.delta);
+    if (cx_.progress) {
+      auto rec = cx_.state->task(t_.name);
+      if (rec && *rec) cx_.progress((*rec)->counters);
+    }
+    return int64_t(in->rows.size()) == page;
+  }
+
+  static void add(TaskCounters& a, const TaskCounters& b) {
+    a.read += b.read;
+    a.written += b.written;
+    a.rejected += b.rejected;
+    a.skipped += b.skipped;
+  }
+
+  // Filters, maps and checks one row: nullopt when it is filtered out or rejected.
+  Result<std::optional<Row>> map_row(const Row& row, BatchProgress& p) {
+    for (const Program& w : c_.residual) {
+      auto keep = w.holds(row);
+      if (!keep) {
+        ++p.delta.read;  // it could not be filtered: kept in the count, as a reject
+        return reject_or_fail(p, row, nullptr, keep.error().message, t_.on_error);
+      }
+      if (!*keep) return std::optional<Row>();
+    }
+    ++p.delta.read;
+    Row mapped;
+    mapped.reserve(t_.outputs.size());
+    for (size_t i = 0; i < t_.outputs.size(); ++i) {
+      const OutputColumn& o = t_.outputs[i];
+      Result<Value> v = o.expr ? c_.outputs[i]->eval(row) : Result<Value>(row[*o.source_column]);
+      if (v) v = coerce(*v, o.type.base);
+      if (!v) {
+        std::string why = "column `" + o.name + "`: " + v.error().message;
+        return reject_or_fail(p, row, nullptr, why, t_.on_error);
+      }
+      mapped.push_back(std::move(*v));
+    }
+    for (size_t i = 0; i < c_.checks.size(); ++i) {
+      const BoundCheck& check = t_.checks[i];
+      auto ok = c_.checks[i].holds(mapped, row);
+      if (ok && *ok) continue;
+      std::string why = ok ? check.label : check.label + ": " + ok.error().message;
+      if (check.action == CheckAction::warn) continue;
+      return reject_or_fail(p, row, &mapped, why, check.action);
+    }
+    return std::optional<Row>(std::move(mapped));
+  }
+
+  Result<std::optional<Row>> reject_or_fail(BatchProgress& p, const Row& row, const Row* mapped,
+                                            const std::string& why, CheckAction action) {
+    if (action == CheckAction::fail)
+      return Error{"row with key " + encode_key(pick(row, c_.key)) + ": " + why +
+                   " (the check says `else fail`; fix the data or the plan, then rerun)"};
+    if (auto s = reject(p, row, mapped, why); !s.ok()) return s.error();
+    return std::optional<Row>();
+  }
+
+  Status reject(BatchProgress& p, const Row& row, const Row* mapped, const std::string& why) {
+    ++p.delta.rejected;
+    std::string encoded = mapped ? encode_row(c_.output_names, *mapped)
+                                 : encode_row(t_.read_columns, row);
+    p.rejects.push_back(RejectEntry{encode_key(pick(row, c_.key)), why, std::move(encoded)});
+    return Status::success();
+  }
+
+  // Keys made by uuid() are recorded before the target sees them, and a redone batch
+  // reuses the recorded ones: the crosswalk never changes across a crash.
+  Status remember_fresh_keys(const std::vector<Row>& in, Batch& out,
+                             const std::vector<size_t>& origin) {
+    std::vector<CrosswalkEntry> entries;
+    for (size_t r = 0; r < out.rows.size(); ++r) {
+      std::string source_key = encode_key(pick(in[origin[r]], c_.key));
+      auto known = cx_.state->lookup_crosswalk(t_.name, source_key);
+      if (!known) return known.error();
+      if (*known) {
+        auto values = decode_key(**known);
+        if (!values) return values.error();
+        for (size_t k = 0; k < c_.target_key.size(); ++k) out.rows[r][c_.target_key[k]] = (*values)[k];
+      } else {
+        entries.push_back({source_key, encode_key(pick(out.rows[r], c_.target_key))});
+      }
+    }
+    return cx_.state->put_crosswalk(t_.name, cx_.run_id, entries);
+  }
+
+  // One target transaction: the rows, then the marker carrying the batch's progress.
+  Status write(const Batch& in, const Batch& out, const std::vector<size_t>& origin,
+               BatchProgress& p) {
+    if (auto s = target_.begin(); !s.ok()) return s;
+    WriteOutcome w;
+    if (!out.rows.empty()) {
+      auto written = target_.write(
+          WriteRequest{t_.target->schema, t_.target->name, t_.target_key, t_.on_conflict}, out);
+      if (!written) {
+        (void)target_.rollback();
+        return Error{"writing " + t_.target->qualified() + " (batch " +
+                     std::to_string(batches_ + 1) + "): " + written.error().message};
+      }
+      w = std::move(*written);
+    }
+    std::vector<bool> not_written(out.rows.size(), false);
+    for (const RefusedRow& r : w.refused) {
+      not_written[r.index] = true;
+      if (t_.on_error == CheckAction::fail) {
+        (void)target_.rollback();
+        return Error{"the target refused the row with key " +
+                     encode_key(pick(in.rows[origin[r.index]], c_.key)) + ": " + r.reason};
+      }
+      ++p.delta.rejected;
+      p.rejects.push_back(RejectEntry{encode_key(pick(in.rows[origin[r.index]], c_.key)), r.reason,
+                                      encode_row(out.columns, out.rows[r.index])});
+    }
+    for (size_t i : w.skipped) not_written[i] = true;
+    p.delta.skipped += int64_t(w.skipped.size());
+    std::map<size_t, const Row*> before;
+    for (const auto& [i, row] : w.before) before[i] = &row;
+    for (size_t i = 0; i < out.rows.size(); ++i) {
+      if (not_written[i]) continue;
+      ++p.delta.written;
+      WrittenKey k{encode_key(pick(out.rows[i], c_.target_key)), WriteAction::inserted, std::nullopt};
+      if (auto b = before.find(i); b != before.end()) {
+        k.action = WriteAction::updated;
+        k.before_image = encode_row(out.columns, *b->second);
+      }
+      p.written.push_back(std::move(k));
+      if (t_.rekeys && !c_.fresh_keys)
+        p.crosswalk.push_back({encode_key(pick(in.rows[origin[i]], c_.key)),
+                               encode_key(pick(out.rows[i], c_.target_key))});
+    }
+    if (auto s = target_.commit(marker(), progress_to_json(p).dump()); !s.ok()) {
+      (void)target_.rollback();
+      return Error{"committing " + t_.target->qualified() + ": " + s.error().message};
+    }
+    return Status::success();
+  }
+
+  const BoundTask& t_;
+  const CheckedPlan& plan_;
+  Connector& source_;
+  Connector& target_;
+  const TaskContext& cx_;
+  CompiledTask c_;
+  TaskOutcome out_;
+  int64_t batches_ = 0;                    // saved batches of the task, all runs
+  std::optional<std::string> checkpoint_;  // last key done
+};
+
+}  // namespace
+
+TaskOutcome run_task(const BoundTask& task, const CheckedPlan& plan, Connector& source,
+                     Connector& target, const TaskContext& cx) {
+  return Runner(task, plan, source, target, cx).run();
+}
+
+}  // namespace mig

@@ -1,0 +1,44 @@
+// Runs one bound task batch by batch: read a keyset page, filter, map, check, write it
+// in one target transaction with a commit marker, then save the batch's progress in the
+// state store. A crash anywhere leaves either the marker (the batch is recovered from it)
+// or nothing (the batch is redone): every row lands exactly once.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "runtime/bound_plan.hpp"
+#include "runtime/connector.hpp"
+#include "runtime/state_store.hpp"
+
+namespace mig {
+
+// What a task run needs from the run around it.
+struct TaskContext {
+  std::string plan;
+  std::string env;
+  int64_t run_id = 0;
+  StateStore* state = nullptr;
+  const std::map<std::string, Value>* params = nullptr;
+  const std::atomic<bool>* stop = nullptr;  // set by Ctrl+C: stop after the batch in flight
+  std::optional<int64_t> limit;             // --limit: at most this many rows read
+  std::optional<int64_t> batch_size;        // --batch-size: overrides the task's
+  // Called after each saved batch with the task's totals (progress line, logs).
+  std::function<void(const TaskCounters& totals)> progress;
+};
+
+// How a task run ended.
+struct TaskOutcome {
+  enum class End { completed, failed, interrupted } end = End::completed;
+  std::string error;         // for failed: what happened, where, and what to do
+  TaskCounters counters;     // this run's rows
+  int64_t batches = 0;       // this run's batches
+};
+
+// Runs (or resumes) `task` from its checkpoint in the state store.
+TaskOutcome run_task(const BoundTask& task, const CheckedPlan& plan, Connector& source,
+                     Connector& target, const TaskContext& cx);
+
+}  // namespace mig
