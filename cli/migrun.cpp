@@ -1,6 +1,51 @@
-// migrun: execute a plan. The runtime is being built (issue: migrun core).
-#include <cstdio>
-int main() {
-  std::fputs("migrun: the runtime is not available in this build yet\n", stderr);
-  return 2;
+// migrun: execute a plan (`migrun PLAN` = `migrun run PLAN`), show its status, reset it.
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <unistd.h>
+
+#include "cli/migrun_commands.hpp"
+
+namespace {
+
+std::atomic<int> g_interrupts{0};
+
+// First Ctrl+C: finish the batch in flight and save. Second: leave at once; the batch
+// protocol makes that safe too (the next run redoes or recovers the batch).
+void on_interrupt(int) {
+  if (g_interrupts.fetch_add(1) >= 1) _exit(130);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // `migrun PLAN ...` means `migrun run PLAN ...`.
+  std::vector<std::string> args(argv, argv + argc);
+  static const char* kCommands[] = {"run", "status", "reset", "-h", "--help"};
+  if (args.size() > 1 && std::none_of(std::begin(kCommands), std::end(kCommands),
+                                      [&](const char* c) { return args[1] == c; }))
+    args.insert(args.begin() + 1, "run");
+  std::vector<char*> cargv;
+  for (std::string& a : args) cargv.push_back(a.data());
+
+  CLI::App app{"migrun — execute .mig migration plans: resumable batches, reports, state in SQLite"};
+  app.require_subcommand(1);
+  mig::cli::RunArgs run;
+  mig::cli::StatusArgs status;
+  mig::cli::ResetArgs reset;
+  mig::cli::setup_run(*app.add_subcommand("run", "run or resume the plan (the default command)"), run);
+  mig::cli::setup_status(*app.add_subcommand("status", "per task: state, rows, last checkpoint"), status);
+  mig::cli::setup_reset(*app.add_subcommand("reset", "forget progress (all tasks, or --only)"), reset);
+  try {
+    app.parse(int(cargv.size()), cargv.data());
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (app.got_subcommand("status")) return mig::cli::run_status(status);
+  if (app.got_subcommand("reset")) return mig::cli::run_reset(reset);
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  run.options.interrupts = &g_interrupts;
+  run.options.argv.assign(argv, argv + argc);
+  return mig::cli::run_run(run);
 }
