@@ -13,12 +13,13 @@ void setup_check(CLI::App& app, CheckOptions& o) {
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("-W", o.warnings, "-Werror: treat warnings as errors")
       ->check(CLI::IsMember({"error"}));
+  add_catalog_options(app, o.catalogs);
 }
 
 int run_check(const CheckOptions& o) {
   std::string error;
   AnalyseOptions options;
-  options.params = collect_params(o.params, error);
+  collect_params(o.params, options, error);
   options.stdlib_dir = default_stdlib_dir();
   if (!error.empty()) {
     std::cerr << "migc: error: " << error << "\n";
@@ -26,10 +27,18 @@ int run_check(const CheckOptions& o) {
   }
   bool failed = false;
   for (const std::string& path : o.plans) {
-    Compilation c = compile_file(path, options, Stage::analyse);
+    Compilation c = compile_file(path, options, o.catalogs.given() ? Stage::lower : Stage::analyse);
     if (!c.read_error.empty()) {
       std::cerr << "migc: error: " << c.read_error << "\n";
       return 2;
+    }
+    if (c.ok() && o.catalogs.given()) {
+      std::string bind_error;
+      bind_for_review(c, path, o.catalogs, bind_error);
+      if (!bind_error.empty()) {
+        std::cerr << "migc: error: " << path << ": " << bind_error << "\n";
+        return 1;
+      }
     }
     if (o.warnings == "error") c.diags.promote_warnings();
     if (o.format == "json") std::cout << render_json(c.diags, c.sources);

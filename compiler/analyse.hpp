@@ -13,7 +13,8 @@
 namespace mig {
 
 struct AnalyseOptions {
-  std::map<std::string, std::string> params;  // NAME -> VALUE from --param (the CLI merges MIG_PARAM_NAME env vars in)
+  std::map<std::string, std::string> params;      // NAME -> VALUE from --param: a name the plan lacks is an error
+  std::map<std::string, std::string> env_params;  // NAME -> VALUE from MIG_PARAM_NAME: shared by every plan of a shell, so a name the plan lacks is ignored; `params` wins
   bool require_params = false;                 // migrun: a required param with no value is an error; migc check: not
   std::string stdlib_dir;                      // where `use NAME` finds NAME.mig (CLI passes MIG_STDLIB env or the compiled-in MIG_STDLIB_DIR)
 };

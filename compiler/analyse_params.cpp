@@ -1,5 +1,5 @@
 // `param NAME : TYPE [= DEFAULT]`: the declared types, their defaults, and the values
-// given with `--param` (or MIG_PARAM_NAME, merged in by the CLI).
+// given with `--param` or MIG_PARAM_NAME (collected apart by the CLI, see collect_params).
 #include <set>
 #include <variant>
 
@@ -12,6 +12,32 @@ namespace {
 const std::vector<std::string> kTypeNames = {"int",  "decimal",   "float",       "text",
                                              "bool", "date",      "timestamp",   "timestamptz",
                                              "uuid", "json",      "bytes",       "list"};
+
+// `prefix` is how the value was written (`--param NAME=` or `MIG_PARAM_NAME=`): shown in
+// the diagnostic so that the caret has a line to point into and says where the value came from.
+void apply_param_value(Analyser& a, const std::string& name, const std::string& value,
+                       const std::string& prefix, const std::string& origin,
+                       std::set<std::string>& invalid) {
+  uint32_t file = a.sources.add(origin, prefix + value);
+  auto it = a.plan.params.find(name);
+  if (it == a.plan.params.end()) {
+    Span at{file, 8, uint32_t(8 + name.size())};
+    Diagnostic& d = a.diags.report(DiagId::param_not_declared, at, {name});
+    Analyser::suggest(d, name, Analyser::keys(a.plan.params));
+    return;
+  }
+  Param& param = it->second;
+  auto parsed = parse_param_value(param.type, value);
+  if (auto* err = std::get_if<ParamError>(&parsed)) {
+    uint32_t begin = uint32_t(prefix.size()) + err->offset;
+    Span at{file, begin, begin + err->length};
+    Diagnostic& d = a.diags.report(DiagId::param_value, at, {err->bad, err->expected, name});
+    add_note(d, "`$" + name + "` is declared here", param.decl->name.span);
+    invalid.insert(name);
+    return;
+  }
+  param.given = value;
+}
 
 }  // namespace
 
@@ -78,30 +104,13 @@ void Analyser::check_spelled_default(const std::string& name, Type type, const E
 
 void Analyser::apply_param_values() {
   std::set<std::string> invalid;  // given but wrong: not also "missing"
-  for (const auto& [name, value] : options.params) {
-    // The value is shown as it would be written on the command line, so the caret has a
-    // line to point into.
-    std::string prefix = "--param " + name + "=";
-    uint32_t file = sources.add("<command line>", prefix + value);
-    auto it = plan.params.find(name);
-    if (it == plan.params.end()) {
-      Span at{file, 8, uint32_t(8 + name.size())};
-      Diagnostic& d = diags.report(DiagId::param_not_declared, at, {name});
-      suggest(d, name, keys(plan.params));
-      continue;
-    }
-    Param& param = it->second;
-    auto parsed = parse_param_value(param.type, value);
-    if (auto* err = std::get_if<ParamError>(&parsed)) {
-      uint32_t begin = uint32_t(prefix.size()) + err->offset;
-      Span at{file, begin, begin + err->length};
-      Diagnostic& d = diags.report(DiagId::param_value, at, {err->bad, err->expected, name});
-      add_note(d, "`$" + name + "` is declared here", param.decl->name.span);
-      invalid.insert(name);
-      continue;
-    }
-    param.given = value;
-  }
+  // MIG_PARAM_NAME variables are shared by every plan run from a shell: one naming no
+  // parameter of this plan is someone else's, not a mistake. `--param` wins over them.
+  for (const auto& [name, value] : options.env_params)
+    if (!options.params.count(name) && plan.params.count(name))
+      apply_param_value(*this, name, value, "MIG_PARAM_" + name + "=", "<environment>", invalid);
+  for (const auto& [name, value] : options.params)
+    apply_param_value(*this, name, value, "--param " + name + "=", "<command line>", invalid);
   if (!options.require_params) return;
   for (const auto& [name, param] : plan.params) {
     if (param.given || param.decl->value || invalid.count(name)) continue;

@@ -27,25 +27,24 @@ std::string default_stdlib_dir() {
   return MIG_STDLIB_DIR;
 }
 
-std::map<std::string, std::string> collect_params(const std::vector<std::string>& flags,
-                                                  std::string& error) {
-  std::map<std::string, std::string> params;
+bool collect_params(const std::vector<std::string>& flags, AnalyseOptions& options,
+                    std::string& error) {
   const std::string prefix = "MIG_PARAM_";
   for (char** e = environ; *e; ++e) {
     std::string entry = *e;
     size_t eq = entry.find('=');
-    if (entry.rfind(prefix, 0) == 0 && eq != std::string::npos)
-      params[entry.substr(prefix.size(), eq - prefix.size())] = entry.substr(eq + 1);
+    if (entry.rfind(prefix, 0) == 0 && eq != std::string::npos && eq > prefix.size())
+      options.env_params[entry.substr(prefix.size(), eq - prefix.size())] = entry.substr(eq + 1);
   }
   for (const std::string& flag : flags) {
     size_t eq = flag.find('=');
     if (eq == std::string::npos || eq == 0) {
       error = "`--param " + flag + "` must be NAME=VALUE";
-      return {};
+      return false;
     }
-    params[flag.substr(0, eq)] = flag.substr(eq + 1);
+    options.params[flag.substr(0, eq)] = flag.substr(eq + 1);
   }
-  return params;
+  return true;
 }
 
 }  // namespace mig

@@ -32,8 +32,10 @@ Compilation compile_file(const std::string& path, const AnalyseOptions& options,
 // Where `use NAME` looks: $MIG_STDLIB, else the source tree's stdlib/ folder.
 std::string default_stdlib_dir();
 
-// `--param` / MIG_PARAM_NAME values: flags win over the environment.
-std::map<std::string, std::string> collect_params(const std::vector<std::string>& flags,
-                                                  std::string& error);
+// Fills options.params from `--param NAME=VALUE` flags and options.env_params from the
+// MIG_PARAM_NAME environment variables (kept apart: only flags must name a parameter).
+// Returns false, with `error` set, when a flag is not NAME=VALUE.
+bool collect_params(const std::vector<std::string>& flags, AnalyseOptions& options,
+                    std::string& error);
 
 }  // namespace mig

@@ -196,8 +196,10 @@ std::string render_json(const Diagnostics& diags, const SourceManager& sources) 
 }
 
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates) {
+  // Short names tolerate one edit, longer ones a third of their length (at least two,
+  // so that a transposition like `emial` still finds `email`).
   std::string best;
-  size_t best_distance = std::max<size_t>(1, name.size() / 3) + 1;
+  size_t best_distance = (name.size() <= 3 ? 1 : std::max<size_t>(2, name.size() / 3)) + 1;
   for (const std::string& c : candidates) {
     size_t d = edit_distance(name, c);
     if (d < best_distance) {

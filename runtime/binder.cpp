@@ -247,9 +247,7 @@ class Binder {
                                   {to.name, type_name(Type::of(to.type)),
                                    type_name(Type::of(from.type)) + " (source column `" +
                                        from.name + "`)"});
-    add_help(d, "convert it in `map`, e.g. `" + to.name + " = to_" +
-                    std::string(to.type == BaseType::int_ ? "int" : "decimal") + "(" +
-                    from.name + ")`");
+    add_help(d, "convert it explicitly in `map`: `" + to.name + " = ...`");
   }
 
   // The target columns identifying a row: where the source key columns land (same names),

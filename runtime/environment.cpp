@@ -122,6 +122,7 @@ Result<std::map<std::string, ConnectorSpec>> resolve_connectors(const CheckedPla
       if (e->name.text == env) found = e;
       known += (known.empty() ? "`" : ", `") + e->name.text + "`";
     }
+    if (!found && env == "default") return resolve_connectors(plan, "", plan_dir);
     if (!found)
       return Error{"the plan has no environment `" + env + "`" +
                    (known.empty() ? " (it declares none)" : " (it declares " + known + ")")};

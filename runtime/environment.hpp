@@ -11,7 +11,8 @@
 
 namespace mig {
 
-// The connector of every connection of `plan` in environment `env` ("" = as declared).
+// The connector of every connection of `plan` in environment `env` ("", or "default" when
+// the plan declares no environment of that name: as declared).
 // `plan_dir` is the folder of the plan file (sqlite and csv paths are relative to it).
 Result<std::map<std::string, ConnectorSpec>> resolve_connectors(const CheckedPlan& plan,
                                                                 const std::string& env,

@@ -60,7 +60,7 @@ class PlanRun {
   int compile() {
     AnalyseOptions options;
     std::string error;
-    options.params = collect_params(o_.params, error);
+    collect_params(o_.params, options, error);
     if (!error.empty()) return usage(error);
     options.require_params = true;
     options.stdlib_dir = default_stdlib_dir();
@@ -195,7 +195,9 @@ class PlanRun {
         TaskOutcome::End end = run_one(bound_.tasks[b]);
         if (end == TaskOutcome::End::interrupted) interrupted = true;
         if (end == TaskOutcome::End::failed) failed = true;
-        if (end != TaskOutcome::End::completed) return Scheduler::Outcome::failed;
+        // A task stopped by `--limit` is partial but not broken: its dependents run too.
+        if (end != TaskOutcome::End::completed && end != TaskOutcome::End::limited)
+          return Scheduler::Outcome::failed;
       }
       return Scheduler::Outcome::ok;
     }
@@ -248,6 +250,10 @@ class PlanRun {
         break;
       case TaskOutcome::End::interrupted:
         (void)state_->set_task_state(t.name, TaskState::pending, run_id_, "interrupted");
+        break;
+      case TaskOutcome::End::limited:
+        (void)state_->set_task_state(t.name, TaskState::pending, run_id_,
+                                     "stopped at --limit; run again to continue");
         break;
       case TaskOutcome::End::failed:
         return fail(t, out.error);

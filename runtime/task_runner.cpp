@@ -86,9 +86,11 @@ std::vector<Value> pick(const Row& row, const std::vector<size_t>& columns) {
 }
 
 // The batch's progress as JSON: saved in the target with the commit marker, so that a
-// batch committed just before a crash is recovered exactly.
-nlohmann::json progress_to_json(const BatchProgress& p) {
+// batch committed just before a crash is recovered exactly. `generation` (the task's first
+// start since its last reset) tells this task's markers from those of a reset run.
+nlohmann::json progress_to_json(const BatchProgress& p, const std::string& generation) {
   nlohmann::json j;
+  j["generation"] = generation;
   j["checkpoint"] = p.checkpoint ? nlohmann::json(*p.checkpoint) : nlohmann::json();
   j["counters"] = {p.delta.read, p.delta.written, p.delta.rejected, p.delta.skipped};
   for (const RejectEntry& r : p.rejects) j["rejects"].push_back({r.key, r.label, r.row});
@@ -130,7 +132,10 @@ class Runner {
     if (auto s = recover(); !s.ok()) return fail(s.error().message);
     int64_t size = cx_.batch_size.value_or(t_.batch_size);
     while (true) {
-      if (cx_.limit && out_.counters.read >= *cx_.limit) break;
+      if (cx_.limit && out_.counters.read >= *cx_.limit) {
+        out_.end = TaskOutcome::End::limited;  // rows may remain: the next run resumes
+        return out_;
+      }
       int64_t page = cx_.limit ? std::min(size, *cx_.limit - out_.counters.read) : size;
       auto more = batch(page);
       if (!more) return fail(more.error().message);
@@ -154,22 +159,32 @@ class Runner {
   CommitMarker marker() const { return CommitMarker{cx_.plan, cx_.env, t_.name, batches_ + 1}; }
 
   // Loads the checkpoint; a batch the target committed but the state store never saw
-  // (a crash between the two) is saved now from its marker. A fresh start clears markers
-  // left by an earlier, reset run of the task.
+  // (a crash between the two) is saved now from its marker. A start with no saved batch
+  // then clears markers left by an earlier, reset run of the task. (The first batch's
+  // marker cannot be told from a reset run's by its number: its generation tells.)
   Status recover() {
     auto rec = cx_.state->task(t_.name);
     if (!rec) return rec.error();
-    if (!*rec || !(*rec)->checkpoint) {
-      if (auto s = target_.forget_markers(cx_.plan, cx_.env, t_.name); !s.ok()) return s;
-    }
     if (*rec) {
       batches_ = (*rec)->batches;
       checkpoint_ = (*rec)->checkpoint;
+      generation_ = (*rec)->started_at.value_or("");
     }
+    if (auto s = recover_marker(); !s.ok()) return s;
+    if (batches_ > 0) return Status::success();
+    return target_.forget_markers(cx_.plan, cx_.env, t_.name);
+  }
+
+  Status recover_marker() {
     auto saved = target_.committed(marker());
     if (!saved) return saved.error();
     if (!*saved) return Status::success();
-    BatchProgress p = progress_from_json(nlohmann::json::parse(**saved), t_.name, cx_.run_id);
+    nlohmann::json j = nlohmann::json::parse(**saved, nullptr, false);
+    if (!j.is_object())
+      return Error{"the commit marker of batch " + std::to_string(batches_ + 1) + " of `" +
+                   t_.name + "` in the target is unreadable"};
+    if (j.value("generation", generation_) != generation_) return Status::success();  // stale
+    BatchProgress p = progress_from_json(j, t_.name, cx_.run_id);
     if (auto s = cx_.state->save_batch(p); !s.ok()) return s;
     ++batches_;
     checkpoint_ = p.checkpoint;
@@ -348,7 +363,7 @@ class Runner {
         p.crosswalk.push_back({encode_key(pick(in.rows[origin[i]], c_.key)),
                                encode_key(pick(out.rows[i], c_.target_key))});
     }
-    if (auto s = target_.commit(marker(), progress_to_json(p).dump()); !s.ok()) {
+    if (auto s = target_.commit(marker(), progress_to_json(p, generation_).dump()); !s.ok()) {
       (void)target_.rollback();
       return Error{"committing " + t_.target->qualified() + ": " + s.error().message};
     }
@@ -364,6 +379,7 @@ class Runner {
   TaskOutcome out_;
   int64_t batches_ = 0;                    // saved batches of the task, all runs
   std::optional<std::string> checkpoint_;  // last key done
+  std::string generation_;                 // the task's first start since its last reset
 };
 
 }  // namespace

@@ -31,7 +31,8 @@ struct TaskContext {
 
 // How a task run ended.
 struct TaskOutcome {
-  enum class End { completed, failed, interrupted } end = End::completed;
+  // limited: `--limit` stopped it before its source was exhausted (a partial run).
+  enum class End { completed, failed, interrupted, limited } end = End::completed;
   std::string error;         // for failed: what happened, where, and what to do
   TaskCounters counters;     // this run's rows
   int64_t batches = 0;       // this run's batches

@@ -1,0 +1,51 @@
+#include "runtime/explain_bound.hpp"
+
+#include <sstream>
+
+#include "compiler/formatter.hpp"
+#include "runtime/value_text.hpp"
+
+namespace mig {
+namespace {
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out;
+}
+
+void task_text(std::ostringstream& out, const BoundTask& t) {
+  out << "  " << (t.is_update ? "update " : "copy ") << t.name << "\n";
+  out << "    " << t.source_conn << "." << t.source->qualified() << " -> " << t.target_conn
+      << "." << t.target->qualified() << "\n";
+  out << "    key: " << join(t.key) << (t.task && t.key == t.source->primary_key ? " (primary key)" : "")
+      << "\n";
+  if (t.rekeys) out << "    target key: " << join(t.target_key) << " (new keys: crosswalk kept)\n";
+  for (size_t i = 0; i < t.pushed.size(); ++i) {
+    out << "    pushed down: " << t.pushed_text[i] << "\n";
+  }
+  for (const Expr* e : t.residual) out << "    evaluated by migrun: where " << format_expr(*e) << "\n";
+  for (const RuntimeFollow& f : t.follows)
+    out << "    evaluated by migrun: follow -> " << f.parent << " (parent's keys from the state store)\n";
+  out << "    sql: " << t.read_sql << "\n";
+  std::vector<std::string> params;
+  for (const SqlFilter& f : t.pushed)
+    for (const Value& v : f.params) params.push_back(v.is_null() ? "null" : quote_input(to_text(v)));
+  if (!params.empty()) out << "    bound: " << join(params) << "\n";
+  std::vector<std::string> writes;
+  for (const OutputColumn& o : t.outputs)
+    writes.push_back(o.name + (o.expr ? " = " + format_expr(*o.expr) : ""));
+  out << "    writes: " << join(writes) << "\n";
+}
+
+}  // namespace
+
+std::string explain_bound_text(const BoundPlan& plan) {
+  std::ostringstream out;
+  out << "\nbound to " << (plan.env.empty() ? "the declared connections" : "environment " + plan.env)
+      << ":\n";
+  for (const BoundTask& t : plan.tasks) task_text(out, t);
+  return out.str();
+}
+
+}  // namespace mig
