@@ -120,6 +120,9 @@ class Connector {
                                 const std::string& task) = 0;
   // Raw SQL (`before`/`after` hooks); CSV refuses.
   virtual Status execute(const std::string& sql) = 0;
+  // The first column of the first row of a query (validations: counts, `sql(CONN, ...)`);
+  // null when it returns no row.
+  virtual Result<Value> query_value(const SqlFilter& query) = 0;
 };
 
 }  // namespace mig

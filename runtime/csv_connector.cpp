@@ -366,4 +366,8 @@ Status CsvConnector::forget_markers(const std::string&, const std::string&, cons
 }
 Status CsvConnector::execute(const std::string&) { return read_only(); }
 
+Result<Value> CsvConnector::query_value(const SqlFilter&) {
+  return Error{"csv connections cannot run SQL"};
+}
+
 }  // namespace mig

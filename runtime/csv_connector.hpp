@@ -49,6 +49,7 @@ class CsvConnector : public Connector {
   Status forget_markers(const std::string& plan, const std::string& env,
                         const std::string& task) override;
   Status execute(const std::string& sql) override;
+  Result<Value> query_value(const SqlFilter& query) override;
 
  private:
   // One file and, once imported, its cache.

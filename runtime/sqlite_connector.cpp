@@ -922,4 +922,20 @@ Status SqliteConnector::execute(const std::string& sql) {
   return s;
 }
 
+Result<Value> SqliteConnector::query_value(const SqlFilter& query) {
+  auto st = db_.prepare(query.sql);
+  if (!st) return st.take_error();
+  int index = 1;
+  for (const Value& v : query.params) sqlite_bind_value(*st, index++, v);
+  auto row = st->step();
+  if (!row) return row.take_error();
+  if (!*row || st->column_is_null(0)) return Value::null();
+  switch (st->column_type(0)) {
+    case SQLITE_INTEGER: return Value::integer(st->column_int(0));
+    case SQLITE_FLOAT: return Value::floating(st->column_double(0));
+    case SQLITE_BLOB: return Value::bytes(st->column_text(0));
+    default: return Value::text(st->column_text(0));
+  }
+}
+
 }  // namespace mig

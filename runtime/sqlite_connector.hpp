@@ -52,6 +52,7 @@ class SqliteConnector : public Connector {
   Status forget_markers(const std::string& plan, const std::string& env,
                         const std::string& task) override;
   Status execute(const std::string& sql) override;
+  Result<Value> query_value(const SqlFilter& query) override;
 
  private:
   struct WriteShape;
