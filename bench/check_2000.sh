@@ -45,3 +45,4 @@ sorted=$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')
 median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
 echo "migc check: $tasks tasks, $(wc -l < "$plan") lines, $runs runs (ms): $sorted"
 echo "median: ${median} ms (target < 200 ms)"
+((median < 200)) || { echo "slower than the 200 ms target" >&2; exit 1; }

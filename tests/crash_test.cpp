@@ -134,17 +134,17 @@ unsigned crash_seed() {
 
 }  // namespace
 
-TEST_CASE("crash: kill -9 and resume equals an uninterrupted run, on conflict fail",
+TEST_CASE("crash: kill -9 and resume equals an uninterrupted run under on conflict fail",
           "[migrun][crash]") {
   crash_under_policy("fail", crash_seed());
 }
 
-TEST_CASE("crash: kill -9 and resume equals an uninterrupted run, on conflict skip",
+TEST_CASE("crash: kill -9 and resume equals an uninterrupted run under on conflict skip",
           "[migrun][crash]") {
   crash_under_policy("skip", crash_seed() + 1);
 }
 
-TEST_CASE("crash: kill -9 and resume equals an uninterrupted run, on conflict update",
+TEST_CASE("crash: kill -9 and resume equals an uninterrupted run under on conflict update",
           "[migrun][crash]") {
   crash_under_policy("update", crash_seed() + 2);
 }

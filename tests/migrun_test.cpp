@@ -115,7 +115,7 @@ TEST_CASE("migrun: exit statuses", "[migrun]") {
   }
 }
 
-TEST_CASE("migrun: SIGINT finishes the batch, saves, exits 130; a rerun completes", "[migrun]") {
+TEST_CASE("migrun: SIGINT finishes the batch and exits 130 and a rerun completes", "[migrun]") {
   TempDir dir("sigint"), ref("sigint_ref");
   make_items_case(dir.path());
   make_items_case(ref.path());
@@ -144,7 +144,7 @@ TEST_CASE("migrun: SIGINT finishes the batch, saves, exits 130; a rerun complete
         task_field(ref.path(), "items", "rows_read || '|' || rows_written || '|' || rows_rejected"));
 }
 
-TEST_CASE("migrun: a task edited after a partial run is refused; --force redoes it", "[migrun]") {
+TEST_CASE("migrun: a task edited after a partial run is refused and --force redoes it", "[migrun]") {
   TempDir dir("edited");
   make_items_source(dir / "source.db", 20000);
   make_items_target(dir / "target.db", false);
@@ -298,7 +298,7 @@ void run_golden_case(const fs::path& dir, bool update) {
 
 }  // namespace
 
-TEST_CASE("golden: migrun runs, status, reports and targets", "[migrun][golden]") {
+TEST_CASE("golden: migrun outputs and targets", "[migrun][golden]") {
   fs::path root = fs::path(MIG_SOURCE_DIR) / "tests" / "migrun";
   std::vector<fs::path> cases;
   for (const auto& entry : fs::directory_iterator(root))
