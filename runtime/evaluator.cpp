@@ -250,9 +250,21 @@ Result<Value> run_case(const Code& code, const Node& node, const Frame& f) {
 Status fill_slot(const Code& code, const Node& node, size_t s, const Frame& f, Value& value) {
   const Slot& slot = node.slots[s];
   if (slot.kid < 0) return Status::success();
-  Result<Value> v = run_node(code, node.kids[static_cast<size_t>(slot.kid)], f);
-  if (!v.ok()) return v.take_error();
-  Result<Value> converted = convert(*v, slot.spec);
+  uint32_t kid = node.kids[static_cast<size_t>(slot.kid)];
+  // A column argument (`upper(status)`) is converted straight from the row: one copy of
+  // its text per row instead of two.
+  const Node& arg = code.nodes[kid];
+  std::span<const Value> in = arg.kind == NodeKind::column          ? f.row
+                              : arg.kind == NodeKind::source_column ? f.source
+                                                                    : std::span<const Value>();
+  Result<Value> converted = Value::null();
+  if (arg.index < in.size()) {
+    converted = convert(in[arg.index], slot.spec);
+  } else {
+    Result<Value> v = run_node(code, kid, f);
+    if (!v.ok()) return v.take_error();
+    converted = convert(*v, slot.spec);
+  }
   if (!converted.ok())
     return at(node, slot.label + " of `" + node.name + "` " + converted.error().message);
   value = std::move(*converted);

@@ -140,6 +140,12 @@ SqliteStatement& SqliteStatement::bind_blob(int index, std::string_view bytes) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bind_static(int index, std::string_view text) {
+  note_bind(sqlite3_bind_text64(st_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8),
+            index);
+  return *this;
+}
+
 Result<bool> SqliteStatement::step() {
   if (bind_error_) return *bind_error_;
   int rc = sqlite3_step(st_);
@@ -165,6 +171,11 @@ void SqliteStatement::reset() {
   bind_error_.reset();
 }
 
+void SqliteStatement::rewind() {
+  sqlite3_reset(st_);
+  bind_error_.reset();
+}
+
 int SqliteStatement::column_count() const { return sqlite3_column_count(st_); }
 
 bool SqliteStatement::column_is_null(int col) const {
@@ -179,6 +190,12 @@ std::string SqliteStatement::column_text(int col) const {
   const void* p = sqlite3_column_blob(st_, col);  // no conversion: bytes as stored
   int n = sqlite3_column_bytes(st_, col);
   return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+}
+
+std::string_view SqliteStatement::column_view(int col) const {
+  const void* p = sqlite3_column_blob(st_, col);
+  int n = sqlite3_column_bytes(st_, col);
+  return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string_view();
 }
 
 std::optional<std::string> SqliteStatement::column_optional_text(int col) const {

@@ -82,6 +82,9 @@ class SqliteStatement {
   SqliteStatement& bind(int index, const std::optional<std::string>& text);
   SqliteStatement& bind(int index, std::optional<int64_t> v);
   SqliteStatement& bind_blob(int index, std::string_view bytes);
+  // Text read in place, not copied: the caller keeps it alive and unchanged until the
+  // statement is rebound or reset (the per-row write path, which binds a batch it owns).
+  SqliteStatement& bind_static(int index, std::string_view text);
 
   // Advances: true with a row to read, false when done.
   Result<bool> step();
@@ -89,6 +92,9 @@ class SqliteStatement {
   Status run();
   // Ready to run again; clears the bindings too.
   void reset();
+  // Ready to run again with the bindings kept, for a caller that rebinds every parameter
+  // each time (clearing them per row costs as much as binding).
+  void rewind();
 
   int column_count() const;
   bool column_is_null(int col) const;
@@ -96,6 +102,8 @@ class SqliteStatement {
   double column_double(int col) const;
   // Text or blob bytes, including any '\0'.
   std::string column_text(int col) const;
+  // The same bytes in place: valid until the next step, reset or column call on `col`.
+  std::string_view column_view(int col) const;
   std::optional<std::string> column_optional_text(int col) const;
   std::optional<int64_t> column_optional_int(int col) const;
   // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
