@@ -258,7 +258,8 @@ class PlanRun {
       case TaskOutcome::End::failed:
         return fail(t, out.error);
     }
-    if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, "");
+    std::string note = out.end == TaskOutcome::End::limited ? "stopped at --limit" : "";
+    if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, note);
     return out.end;
   }
 
