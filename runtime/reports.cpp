@@ -46,6 +46,10 @@ std::string RunReport::summary(const std::string& status) const {
     if (!e.note.empty()) out << "  " << std::string(width, ' ') << "  (" << e.note << ")\n";
   }
   if (rejects_ > 0) out << "rejected rows of this run: " << rejects_ << " (rejects.csv)\n";
+  if (!expects_.empty()) out << "expectations:\n";
+  for (const ExpectResult& e : expects_)
+    out << "  " << (!e.evaluated ? "skip" : e.passed ? "ok  " : "FAIL") << "  " << e.name
+        << (e.task.empty() ? "" : " [" + e.task + "]") << ": " << e.details << "\n";
   return out.str();
 }
 
@@ -81,6 +85,13 @@ Result<std::string> RunReport::write(const std::string& dir, const std::string& 
                           {"written", c.written}, {"rejected", c.rejected},
                           {"skipped", c.skipped}, {"note", e.note}});
   }
+  nlohmann::json validation = nlohmann::json::array();
+  for (const ExpectResult& e : expects_)
+    validation.push_back({{"expect", e.name}, {"task", e.task}, {"evaluated", e.evaluated},
+                          {"passed", e.passed}, {"details", e.details}});
+  j["validation"] = validation;
+  std::ofstream(folder / "validation.json", std::ios::binary)
+      << validation.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   std::ofstream(folder / "report.json", std::ios::binary)
       << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   std::ofstream(folder / "summary.txt", std::ios::binary) << summary(status);

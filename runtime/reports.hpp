@@ -1,12 +1,13 @@
 // What a run tells people and machines: `reports/PLAN/RUN_ID/` with summary.txt (for a
-// person), report.json (the same for tools) and rejects.csv (every rejected row with its
-// reason). Built from the state store, so a resumed run reports what really happened.
+// person), report.json (the same for tools), rejects.csv (every rejected row with its
+// reason) and validation.json (every `expect` with its numbers). Built from the state store, so a resumed run reports what really happened.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "runtime/bound_plan.hpp"
 #include "runtime/state_store.hpp"
+#include "runtime/validate.hpp"
 
 namespace mig {
 
@@ -15,6 +16,8 @@ class RunReport {
   // Records a task's totals as the state store has them; `note` says why it stopped or
   // was not run ("already completed", a failure).
   void add_task(const BoundTask& task, const TaskRecord& record, const std::string& note);
+  // Records an evaluated `expect`.
+  void add_expect(const ExpectResult& result) { expects_.push_back(result); }
   // The table a person reads at the end of a run.
   std::string summary(const std::string& status) const;
   // Writes the report folder; returns its path.
@@ -27,6 +30,7 @@ class RunReport {
     TaskRecord record;
   };
   std::vector<Entry> tasks_;
+  std::vector<ExpectResult> expects_;
   std::string plan_;
   int64_t run_id_ = 0;
   int64_t rejects_ = 0;

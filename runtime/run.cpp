@@ -17,6 +17,9 @@
 #include "runtime/scheduler.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/task_runner.hpp"
+#include "runtime/validate.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -186,7 +189,7 @@ class PlanRun {
           (void)state_->set_task_state(bound_.tasks[b].name, TaskState::skipped, run_id_,
                                        "a task it depends on failed");
     if (interrupted) return kExitInterrupted;
-    return failed ? kExitFailed : kExitOk;
+    return failed || expect_failed_ ? kExitFailed : kExitOk;
   }
 
   Scheduler::Outcome run_node(const DagNode& node, bool& failed, bool& interrupted) {
@@ -212,7 +215,24 @@ class PlanRun {
         }
       }
     }
-    return Scheduler::Outcome::ok;  // expects: evaluated by the validation step
+    if (node.kind == DagNode::Kind::expect && node.assertion) return validate(*node.assertion);
+    return Scheduler::Outcome::ok;
+  }
+
+  // Evaluates one `expect` (once per task of a pattern); a failure fails the run at the
+  // end, after every other assertion has been evaluated too.
+  Scheduler::Outcome validate(size_t assertion) {
+    bool ok = true;
+    for (const ExpectResult& r : evaluate_expect(assertion, bound_, *state_, connections_)) {
+      report_.add_expect(r);
+      nlohmann::json details{{"details", r.details}, {"evaluated", r.evaluated}};
+      (void)state_->add_validation(ValidationRecord{
+          run_id_, r.name, r.task.empty() ? std::nullopt : std::optional<std::string>(r.task),
+          r.passed, details.dump(), ""});
+      if (r.evaluated && !r.passed) ok = false;
+    }
+    if (!ok) expect_failed_ = true;
+    return ok ? Scheduler::Outcome::ok : Scheduler::Outcome::failed_soft;
   }
 
   TaskOutcome::End run_one(const BoundTask& t) {
@@ -296,6 +316,7 @@ class PlanRun {
   std::unique_ptr<StateStore> state_;
   int64_t run_id_ = 0;
   std::atomic<bool> stop_{false};
+  bool expect_failed_ = false;
   RunReport report_;
 };
 

@@ -129,7 +129,9 @@ class Validator {
     auto n = count(t.target_conn, "SELECT count(*) FROM (SELECT 1 FROM " + table_sql(*s, *t.target) +
                                       " WHERE " + not_null + " GROUP BY " + cols +
                                       " HAVING count(*) > 1) d");
-    set(r, n, "value(s) of (" + cols + ") appear more than once");
+    std::string shown;
+    for (size_t i = 0; i < a.columns.size(); ++i) shown += (i ? ", " : "") + a.columns[i];
+    set(r, n, "value(s) of (" + shown + ") appear more than once");
   }
 
   void not_null(const Assertion& a, const BoundTask& t, ExpectResult& r) {
