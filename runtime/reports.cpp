@@ -1,5 +1,6 @@
 #include "runtime/reports.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +27,16 @@ void RunReport::add_task(const BoundTask& task, const TaskRecord& record, const 
     }
   tasks_.push_back(Entry{task.name, task.source_conn + "." + task.source->qualified(),
                          task.target_conn + "." + task.target->qualified(), note, record});
+}
+
+void RunReport::sort(const std::vector<std::string>& task_order) {
+  auto rank = [&](const Entry& e) {
+    return std::find(task_order.begin(), task_order.end(), e.task) - task_order.begin();
+  };
+  std::stable_sort(tasks_.begin(), tasks_.end(),
+                   [&](const Entry& a, const Entry& b) { return rank(a) < rank(b); });
+  std::stable_sort(expects_.begin(), expects_.end(),
+                   [](const ExpectResult& a, const ExpectResult& b) { return a.assertion < b.assertion; });
 }
 
 std::string RunReport::summary(const std::string& status) const {

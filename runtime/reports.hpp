@@ -16,6 +16,9 @@ class RunReport {
   // Records a task's totals as the state store has them; `note` says why it stopped or
   // was not run ("already completed", a failure).
   void add_task(const BoundTask& task, const TaskRecord& record, const std::string& note);
+  // Puts the tasks in this order, and the expects in plan order (parallel nodes are
+  // added as they finish).
+  void sort(const std::vector<std::string>& task_order);
   // Records an evaluated `expect`.
   void add_expect(const ExpectResult& result) { expects_.push_back(result); }
   // The table a person reads at the end of a run.

@@ -6,7 +6,10 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "compiler/compile.hpp"
 #include "runtime/binder.hpp"
@@ -170,19 +173,32 @@ class PlanRun {
     return kExitOk;
   }
 
-  // Walks the DAG node by node in the scheduler's order.
+  // Walks the DAG: up to `parallel` nodes at once, each task on its own thread with its
+  // own connections (the scheduler decides, this loop only starts and collects).
   int walk() {
-    Scheduler s(*c_.dag, 1);
+    int64_t parallel = o_.parallel.value_or(c_.plan->settings.parallel);
+    Scheduler s(*c_.dag, size_t(parallel));
     bool failed = false, interrupted = false;
+    std::vector<std::thread> threads;
+    std::vector<std::pair<size_t, Scheduler::Outcome>> finished;
+    std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
-      auto ready = s.ready();
-      if (ready.empty()) break;
-      size_t node = ready.front();
-      s.started(node);
-      Scheduler::Outcome outcome = run_node(c_.dag->nodes[node], failed, interrupted);
-      s.finished(node, outcome);
-      if (interrupted) break;
+      for (size_t node : interrupted ? std::vector<size_t>{} : s.ready()) {
+        s.started(node);
+        threads.emplace_back([this, node, &finished, &failed, &interrupted] {
+          Scheduler::Outcome outcome = run_node(c_.dag->nodes[node], failed, interrupted);
+          std::lock_guard<std::mutex> g(mutex_);
+          finished.emplace_back(node, outcome);
+          done_.notify_one();
+        });
+      }
+      if (s.running() == 0) break;
+      done_.wait(lock, [&] { return !finished.empty(); });
+      for (auto [node, outcome] : finished) s.finished(node, outcome);
+      finished.clear();
     }
+    lock.unlock();
+    for (std::thread& t : threads) t.join();
     for (size_t n = 0; n < c_.dag->nodes.size(); ++n)
       if (s.state(n) == Scheduler::State::blocked && c_.dag->nodes[n].task)
         for (size_t b : bound_.expansion[*c_.dag->nodes[n].task])
@@ -196,6 +212,7 @@ class PlanRun {
     if (node.kind == DagNode::Kind::task) {
       for (size_t b : bound_.expansion[*node.task]) {
         TaskOutcome::End end = run_one(bound_.tasks[b]);
+        std::lock_guard<std::mutex> g(mutex_);
         if (end == TaskOutcome::End::interrupted) interrupted = true;
         if (end == TaskOutcome::End::failed) failed = true;
         // A task stopped by `--limit` is partial but not broken: its dependents run too.
@@ -205,9 +222,11 @@ class PlanRun {
       return Scheduler::Outcome::ok;
     }
     if (node.kind == DagNode::Kind::prepare || node.kind == DagNode::Kind::finish) {
+      std::lock_guard<std::mutex> shared(shared_);
       for (size_t h : node.hooks) {
         const Stmt* hook = c_.plan->hooks[h];
         if (auto st = connections_.at(node.connection)->execute(hook->sql); !st.ok()) {
+          std::lock_guard<std::mutex> g(mutex_);
           err_ << "migrun: error: " << where() << ": `" << (hook->after ? "after" : "before")
                << " " << node.connection << " sql`: " << st.error().message << "\n";
           failed = true;
@@ -222,15 +241,20 @@ class PlanRun {
   // Evaluates one `expect` (once per task of a pattern); a failure fails the run at the
   // end, after every other assertion has been evaluated too.
   Scheduler::Outcome validate(size_t assertion) {
+    std::lock_guard<std::mutex> g(shared_);  // the main connections are shared
     bool ok = true;
     for (const ExpectResult& r : evaluate_expect(assertion, bound_, *state_, connections_)) {
-      report_.add_expect(r);
+      {
+        std::lock_guard<std::mutex> report(mutex_);
+        report_.add_expect(r);
+      }
       nlohmann::json details{{"details", r.details}, {"evaluated", r.evaluated}};
       (void)state_->add_validation(ValidationRecord{
           run_id_, r.name, r.task.empty() ? std::nullopt : std::optional<std::string>(r.task),
           r.passed, details.dump(), ""});
       if (r.evaluated && !r.passed) ok = false;
     }
+    std::lock_guard<std::mutex> g2(mutex_);
     if (!ok) expect_failed_ = true;
     return ok ? Scheduler::Outcome::ok : Scheduler::Outcome::failed_soft;
   }
@@ -239,9 +263,15 @@ class PlanRun {
     if (!selected(t)) return TaskOutcome::End::completed;
     auto rec = state_->task(t.name);
     if (rec && *rec && (*rec)->state == TaskState::completed) {
+      std::lock_guard<std::mutex> g(mutex_);
       report_.add_task(t, **rec, "already completed");
       return TaskOutcome::End::completed;
     }
+    // A connection is not shared between threads: each task opens its own.
+    auto source = connect(specs_.at(t.source_conn));
+    if (!source) return fail(t, "connection `" + t.source_conn + "`: " + source.error().message);
+    auto target = connect(specs_.at(t.target_conn));
+    if (!target) return fail(t, "connection `" + t.target_conn + "`: " + target.error().message);
     if (auto st = state_->set_fingerprint(t.name, t.fingerprint); !st.ok()) return fail(t, st.error().message);
     (void)state_->set_task_state(t.name, TaskState::running, run_id_);
     TaskContext cx;
@@ -254,15 +284,14 @@ class PlanRun {
     cx.limit = o_.limit;
     cx.batch_size = o_.batch_size;
     ReadRequest count_req{t.source->schema, t.source->name, t.read_columns, t.key, std::nullopt, t.pushed, 0};
-    auto total = connections_.at(t.source_conn)->count(count_req);
+    auto total = (*source)->count(count_req);
     Progress progress(t.name, total ? *total : -1, o_.quiet, err_);
     cx.progress = [&](const TaskCounters& c) {
       if (o_.interrupts && o_.interrupts->load() > 0) stop_ = true;
       progress.update(c.read + c.rejected);
     };
     if (o_.interrupts && o_.interrupts->load() > 0) stop_ = true;
-    TaskOutcome out = run_task(t, *c_.plan, *connections_.at(t.source_conn),
-                               *connections_.at(t.target_conn), cx);
+    TaskOutcome out = run_task(t, *c_.plan, **source, **target, cx);
     progress.done();
     switch (out.end) {
       case TaskOutcome::End::completed:
@@ -279,11 +308,13 @@ class PlanRun {
         return fail(t, out.error);
     }
     std::string note = out.end == TaskOutcome::End::limited ? "stopped at --limit" : "";
+    std::lock_guard<std::mutex> g(mutex_);
     if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, note);
     return out.end;
   }
 
   TaskOutcome::End fail(const BoundTask& t, const std::string& why) {
+    std::lock_guard<std::mutex> g(mutex_);
     err_ << "migrun: error: " << where() << ", task " << t.name << ": " << why << "\n";
     (void)state_->set_task_state(t.name, TaskState::failed, run_id_, why);
     if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, why);
@@ -296,6 +327,9 @@ class PlanRun {
                                                 : RunStatus::failed;
     (void)state_->end_run(run_id_, rs);
     std::string dir = o_.reports_dir.empty() ? c_.plan->settings.reports : o_.reports_dir;
+    std::vector<std::string> order;  // tasks finish in any order; report them in plan order
+    for (const BoundTask& t : bound_.tasks) order.push_back(t.name);
+    report_.sort(order);
     auto written = report_.write(dir, c_.plan->name, run_id_, status_name(rs), *state_);
     if (!o_.quiet) out_ << report_.summary(status_name(rs));
     if (written) out_ << "reports: " << *written << "\n";
@@ -317,6 +351,9 @@ class PlanRun {
   int64_t run_id_ = 0;
   std::atomic<bool> stop_{false};
   bool expect_failed_ = false;
+  std::mutex mutex_;     // guards the report, the failure flags and err_ across task threads
+  std::mutex shared_;    // guards connections_ (used by prepare/finish/expect nodes)
+  std::condition_variable done_;  // a node finished
   RunReport report_;
 };
 

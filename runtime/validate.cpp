@@ -195,7 +195,9 @@ class Validator {
 
 std::vector<ExpectResult> evaluate_expect(size_t index, const BoundPlan& plan, StateStore& state,
                                           std::map<std::string, std::unique_ptr<Connector>>& conns) {
-  return Validator(plan, state, conns).run(plan.plan->assertions[index]);
+  std::vector<ExpectResult> results = Validator(plan, state, conns).run(plan.plan->assertions[index]);
+  for (ExpectResult& r : results) r.assertion = index;
+  return results;
 }
 
 }  // namespace mig

@@ -19,6 +19,7 @@ struct ExpectResult {
   bool evaluated = true;  // false: this version cannot evaluate it (`details` says why)
   bool passed = false;
   std::string details;    // the numbers, for people: `2 duplicate values of (email)`
+  size_t assertion = 0;   // CheckedPlan::assertions index (reports list them in plan order)
 };
 
 // Evaluates assertion `index` of the plan (task-level ones once per bound task).

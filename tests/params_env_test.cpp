@@ -117,7 +117,7 @@ TEST_CASE("a bad MIG_PARAM_ value names the variable", "[params]") {
             "1 error\n");
 }
 
-TEST_CASE("--param wins over MIG_PARAM_, which fills a required parameter", "[params]") {
+TEST_CASE("a flag value wins over MIG_PARAM_, which fills a required parameter", "[params]") {
   PlanDir d;
   bool ok = false;
   {
