@@ -2,14 +2,16 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 namespace mig {
 
-Progress::Progress(std::string task, int64_t total, bool quiet, std::ostream& out)
-    : task_(std::move(task)), total_(total), quiet_(quiet), terminal_(isatty(STDERR_FILENO)),
-      out_(out), start_(std::chrono::steady_clock::now()), last_(start_) {}
+Progress::Progress(std::string task, int64_t total, bool quiet, std::ostream& out, bool json)
+    : task_(std::move(task)), total_(total), quiet_(quiet),
+      terminal_(!json && isatty(STDERR_FILENO)), json_(json), out_(out), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 std::string Progress::line(int64_t rows) const {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -28,6 +30,14 @@ std::string Progress::line(int64_t rows) const {
   return s;
 }
 
+std::string Progress::json_line(int64_t rows) const {
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  nlohmann::json j{{"event", "progress"}, {"task", task_}, {"rows", rows},
+                   {"seconds", std::round(secs * 1000) / 1000}};
+  if (total_ >= 0) j["total"] = total_;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void Progress::update(int64_t rows) {
   rows_ = rows;
   if (quiet_) return;
@@ -36,12 +46,14 @@ void Progress::update(int64_t rows) {
   if (now - last_ < every) return;
   last_ = now;
   if (terminal_) out_ << "\r\033[K" << line(rows) << std::flush;
+  else if (json_) out_ << json_line(rows) << "\n";
   else out_ << "progress: " << line(rows) << "\n";
 }
 
 void Progress::done() {
   if (quiet_) return;
   if (terminal_) out_ << "\r\033[K" << std::flush;
+  else if (json_) out_ << json_line(rows_) << "\n";
 }
 
 }  // namespace mig

@@ -10,8 +10,9 @@ namespace mig {
 
 class Progress {
  public:
-  // `total` < 0: unknown (no % or ETA). `quiet`: prints nothing.
-  Progress(std::string task, int64_t total, bool quiet, std::ostream& out);
+  // `total` < 0: unknown (no % or ETA). `quiet`: prints nothing. `json`: log lines are
+  // JSON objects (`--log-format json`), never a redrawn line.
+  Progress(std::string task, int64_t total, bool quiet, std::ostream& out, bool json = false);
   // Rows done so far.
   void update(int64_t rows);
   // Ends the line (terminal) or logs the final count.
@@ -19,11 +20,13 @@ class Progress {
 
  private:
   std::string line(int64_t rows) const;
+  std::string json_line(int64_t rows) const;
 
   std::string task_;
   int64_t total_;
   bool quiet_;
   bool terminal_;
+  bool json_;
   std::ostream& out_;
   std::chrono::steady_clock::time_point start_, last_;
   int64_t rows_ = 0;

@@ -285,7 +285,15 @@ class PlanRun {
     cx.batch_size = o_.batch_size;
     ReadRequest count_req{t.source->schema, t.source->name, t.read_columns, t.key, std::nullopt, t.pushed, 0};
     auto total = (*source)->count(count_req);
-    Progress progress(t.name, total ? *total : -1, o_.quiet, err_);
+    if (total && !confirmed(t, *total)) {
+      std::lock_guard<std::mutex> g(mutex_);
+      std::string why = "needs confirmation: " + std::to_string(*total) + " rows, above " +
+                        std::to_string(*t.confirm_above) + " (rerun with --yes)";
+      (void)state_->set_task_state(t.name, TaskState::skipped, run_id_, why);
+      if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, why);
+      return TaskOutcome::End::completed;  // skipped, not failed: the rest of the plan goes on
+    }
+    Progress progress(t.name, total ? *total : -1, o_.quiet, err_, o_.log_format == "json");
     cx.progress = [&](const TaskCounters& c) {
       if (o_.interrupts && o_.interrupts->load() > 0) stop_ = true;
       progress.update(c.read + c.rejected);
@@ -311,6 +319,18 @@ class PlanRun {
     std::lock_guard<std::mutex> g(mutex_);
     if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, note);
     return out.end;
+  }
+
+  // `confirm above N`: more rows than N need `--yes`, or a yes at a terminal's prompt.
+  bool confirmed(const BoundTask& t, int64_t rows) {
+    if (!t.confirm_above || rows <= *t.confirm_above || o_.yes) return true;
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) return false;
+    std::lock_guard<std::mutex> g(mutex_);
+    err_ << "task " << t.name << " would copy " << rows << " rows (confirm above "
+         << *t.confirm_above << "). Go on? [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
   }
 
   TaskOutcome::End fail(const BoundTask& t, const std::string& why) {
