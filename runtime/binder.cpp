@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "compiler/builtins.hpp"
 #include "compiler/formatter.hpp"
 #include "runtime/sql_expr.hpp"
 #include "runtime/value_text.hpp"
@@ -64,8 +65,46 @@ bool convertible(Type from, Type to) {
   if (from.base == BaseType::text && to.base != BaseType::list) return true;
   if (to.base == BaseType::text && from.base != BaseType::list) return true;
   if (from.base == BaseType::date && (to.base == BaseType::timestamp)) return true;
-  if (from.base == BaseType::timestamp && to.base == BaseType::timestamptz) return false;
+  // An instant into a zone-less column is written as its UTC wall time (what `to_utc`
+  // is for: MySQL DATETIME, SQLite text).
+  if (from.base == BaseType::timestamptz && to.base == BaseType::timestamp) return true;
   return false;
+}
+
+// What an expression evaluates to, as far as the schema and the built-ins' declared
+// results tell without running it; `unknown` where it depends on values.
+Type static_type(const Expr& e, const TableInfo& source) {
+  switch (e.kind) {
+    case ExprKind::literal:
+      switch (e.lit) {
+        case LiteralKind::int_: return Type::of(BaseType::int_);
+        case LiteralKind::decimal: return Type::of(BaseType::decimal);
+        case LiteralKind::float_: return Type::of(BaseType::float_);
+        case LiteralKind::string: return Type::of(BaseType::text);
+        case LiteralKind::bool_: return Type::of(BaseType::bool_);
+        default: return Type::of(BaseType::null);
+      }
+    case ExprKind::name:
+      if (e.path.size() == 1)
+        if (const ColumnInfo* c = source.column(e.path[0].text)) return Type::of(c->type);
+      return {};
+    case ExprKind::binary:
+      if (e.op == Op::concat) return Type::of(BaseType::text);
+      if (e.op == Op::add || e.op == Op::sub || e.op == Op::mul || e.op == Op::div ||
+          e.op == Op::mod)
+        return {};  // int or decimal or float: depends on the operands
+      return Type::of(BaseType::bool_);  // comparisons and logic
+    case ExprKind::in:
+    case ExprKind::is_null:
+    case ExprKind::matches:
+      return Type::of(BaseType::bool_);
+    case ExprKind::call:
+      if (const Builtin* b = find_builtin(e.callee.text))
+        if (b->signature.result.rule == TypeRule::exact) return b->signature.result.type;
+      return {};
+    default:
+      return {};
+  }
 }
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
@@ -226,6 +265,13 @@ class Binder {
           check_type(*b.source->column(e.path[0].text), col, e.span);
           b.outputs.push_back(OutputColumn{col.name, nullptr, idx, type});
         } else {
+          Type got = static_type(e, *b.source);
+          if (!convertible(got, type)) {
+            Diagnostic& d = diags_.report(DiagId::column_type_mismatch, e.span,
+                                          {col.name, type_name(type), type_name(got)});
+            add_help(d, "convert it explicitly in `map`: `" + col.name + " = ...`");
+            ok = false;
+          }
           b.outputs.push_back(OutputColumn{col.name, &e, std::nullopt, type});
         }
       } else if (star && !dropped.count(col.name) && b.source->column(col.name)) {

@@ -57,6 +57,8 @@ Result<Value> coerce(const Value& v, BaseType to) {
         return Value::boolean(v.as_int() == 1);
       break;
     case ValueKind::timestamp:
+      if (v.kind() == ValueKind::timestamptz)  // the instant's UTC wall time
+        return Value::timestamp(Timestamp{v.as_timestamptz().micros});
       if (v.kind() == ValueKind::date)
         return Value::timestamp(Timestamp{int64_t(v.as_date().days) * 86400LL * 1000000LL});
       break;
