@@ -38,7 +38,9 @@ struct TaskOutcome {
   int64_t batches = 0;       // this run's batches
 };
 
-// Runs (or resumes) `task` from its checkpoint in the state store.
+// Runs (or resumes) `task` from its checkpoint in the state store. The caller marks the
+// task `running` first: its first start time tells this task's commit markers from those
+// of a run that was reset.
 TaskOutcome run_task(const BoundTask& task, const CheckedPlan& plan, Connector& source,
                      Connector& target, const TaskContext& cx);
 
