@@ -149,6 +149,7 @@ std::string catalogs_to_json(const std::map<std::string, Catalog>& catalogs) {
     json tables = json::array();
     for (const TableInfo& t : cat.tables) tables.push_back(table_json(t));
     conns[name] = {{"dialect", cat.dialect}, {"tables", std::move(tables)}};
+    if (!cat.default_schema.empty()) conns[name]["default_schema"] = cat.default_schema;
   }
   json doc = {{"version", kCatalogJsonVersion}, {"connections", std::move(conns)}};
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
@@ -184,6 +185,7 @@ Result<std::map<std::string, Catalog>> catalogs_from_json(std::string_view text)
     ObjectReader r(it.value(), path, error);
     Catalog cat;
     cat.dialect = r.text("dialect", true);
+    cat.default_schema = r.text("default_schema", false);
     const json& tables = r.array("tables", true);
     for (size_t i = 0; i < tables.size(); ++i)
       cat.tables.push_back(read_table(tables[i], path + ".tables[" + std::to_string(i) + "]", error));

@@ -1,6 +1,8 @@
 #include "runtime/connect.hpp"
 
 #include "runtime/csv_connector.hpp"
+#include "runtime/mariadb_connector.hpp"
+#include "runtime/postgres_connector.hpp"
 #include "runtime/sqlite_connector.hpp"
 
 namespace mig {
@@ -16,9 +18,8 @@ Result<std::unique_ptr<Connector>> connect(const ConnectorSpec& spec) {
     if (!c.ok()) return c.take_error();
     return std::unique_ptr<Connector>(std::move(*c));
   }
-  if (spec.kind == "postgres" || spec.kind == "mariadb" || spec.kind == "mysql")
-    return Error{spec.kind + " connections are not built yet: use sqlite(...) or csv(...) in an "
-                 "environment for now"};
+  if (spec.kind == "postgres") return open_postgres(spec);
+  if (spec.kind == "mariadb" || spec.kind == "mysql") return open_mariadb(spec);
   return Error{"unknown connector kind " + quote_input(spec.kind) +
                " (expected postgres, mariadb, mysql, sqlite or csv)"};
 }

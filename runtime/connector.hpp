@@ -112,6 +112,9 @@ class Connector {
   // Writes the marker with `outcome` (the batch's WriteOutcome as JSON) and commits.
   virtual Status commit(const CommitMarker& marker, const std::string& outcome) = 0;
   virtual Status rollback() = 0;
+  // Deletes the rows whose `request.key` columns equal one of `keys` (in key order), inside
+  // the open transaction; how many went (rollback of a run's inserts).
+  virtual Result<int64_t> remove(const WriteRequest& request, const std::vector<Row>& keys) = 0;
   // The outcome saved with a committed batch, nullopt when it was not committed (asked
   // only on resume, for a batch the state store saw begin but not end).
   virtual Result<std::optional<std::string>> committed(const CommitMarker& marker) = 0;

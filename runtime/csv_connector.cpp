@@ -360,6 +360,9 @@ Status CsvConnector::begin() { return read_only(); }
 Result<WriteOutcome> CsvConnector::write(const WriteRequest&, const Batch&) { return read_only(); }
 Status CsvConnector::commit(const CommitMarker&, const std::string&) { return read_only(); }
 Status CsvConnector::rollback() { return read_only(); }
+Result<int64_t> CsvConnector::remove(const WriteRequest&, const std::vector<Row>&) {
+  return read_only();
+}
 Result<std::optional<std::string>> CsvConnector::committed(const CommitMarker&) { return read_only(); }
 Status CsvConnector::forget_markers(const std::string&, const std::string&, const std::string&) {
   return read_only();

@@ -45,6 +45,7 @@ class CsvConnector : public Connector {
   Result<WriteOutcome> write(const WriteRequest& request, const Batch& batch) override;
   Status commit(const CommitMarker& marker, const std::string& outcome) override;
   Status rollback() override;
+  Result<int64_t> remove(const WriteRequest& request, const std::vector<Row>& keys) override;
   Result<std::optional<std::string>> committed(const CommitMarker& marker) override;
   Status forget_markers(const std::string& plan, const std::string& env,
                         const std::string& task) override;

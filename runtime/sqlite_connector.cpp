@@ -925,6 +925,24 @@ Status SqliteConnector::rollback() {
   return Status::success();
 }
 
+Result<int64_t> SqliteConnector::remove(const WriteRequest& request, const std::vector<Row>& keys) {
+  if (request.key.empty()) return Error{"deleting from " + quote_input(request.table) + " needs a key"};
+  std::string sql = "DELETE FROM " + sqlite_qualified(request.schema, request.table);
+  for (size_t i = 0; i < request.key.size(); ++i)
+    sql += (i ? " AND " : " WHERE ") + sqlite_quote(request.key[i]) + " = ?" + std::to_string(i + 1);
+  Result<SqliteStatement*> st = statement(sql);
+  if (!st.ok()) return st.take_error();
+  int64_t removed = 0;
+  for (const Row& key : keys) {
+    for (size_t i = 0; i < key.size(); ++i) sqlite_bind_value(**st, static_cast<int>(i + 1), key[i]);
+    Result<bool> done = (*st)->step();
+    (*st)->reset();
+    if (!done.ok()) return done.take_error();
+    removed += db_.changes();
+  }
+  return removed;
+}
+
 Result<std::optional<std::string>> SqliteConnector::committed(const CommitMarker& marker) {
   Result<bool> exists = markers_table_exists();
   if (!exists.ok()) return exists.take_error();

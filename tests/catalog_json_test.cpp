@@ -33,9 +33,9 @@ std::map<std::string, Catalog> sample() {
   lines.foreign_keys = {{"lines_cust_fkey", {"cust"}, "", "customers", {"id"}},
                         {"lines_order_fkey", {"order_id", "n"}, "other", "orders", {"id", "seq"}}};
   std::map<std::string, Catalog> out;
-  out["legacy"] = Catalog{"sqlite", {customers}};
-  out["stage"] = Catalog{"postgres", {lines, customers}};
-  out["empty"] = Catalog{"csv", {}};
+  out["legacy"] = Catalog{"sqlite", {customers}, ""};
+  out["stage"] = Catalog{"postgres", {lines, customers}, "public"};
+  out["empty"] = Catalog{"csv", {}, ""};
   return out;
 }
 

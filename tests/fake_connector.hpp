@@ -23,7 +23,7 @@ class FakeConnector : public Connector {
   int commits = 0;
 
   std::string dialect() const override { return "fake"; }
-  Result<Catalog> introspect() override { return Catalog{"fake", {}}; }
+  Result<Catalog> introspect() override { return Catalog{"fake", {}, ""}; }
 
   Result<int64_t> count(const ReadRequest& r) override {
     return int64_t(tables.at(r.table).rows.size());
@@ -87,6 +87,17 @@ class FakeConnector : public Connector {
   Status rollback() override {
     staged_.clear();
     return Status::success();
+  }
+
+  Result<int64_t> remove(const WriteRequest& r, const std::vector<Row>& keys) override {
+    Table& t = staged_.at(r.table);
+    std::vector<size_t> key = positions(t, r.key);
+    size_t before = t.rows.size();
+    std::erase_if(t.rows, [&](const Row& row) {
+      return std::any_of(keys.begin(), keys.end(),
+                         [&](const Row& k) { return key_compare(pick(row, key), k) == 0; });
+    });
+    return int64_t(before - t.rows.size());
   }
 
   Result<std::optional<std::string>> committed(const CommitMarker& m) override {

@@ -1,0 +1,12 @@
+// The PostgreSQL connector (libpq): see connector.hpp for the contract.
+#pragma once
+#include <memory>
+
+#include "runtime/connector.hpp"
+
+namespace mig {
+
+// Connects to `spec.location` (a URL); the error never shows the password.
+Result<std::unique_ptr<Connector>> open_postgres(const ConnectorSpec& spec);
+
+}  // namespace mig
