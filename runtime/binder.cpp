@@ -9,6 +9,7 @@
 #include "compiler/builtins.hpp"
 #include "compiler/formatter.hpp"
 #include "runtime/sql_expr.hpp"
+#include "runtime/table_ddl.hpp"
 #include "runtime/value_text.hpp"
 
 namespace mig {
@@ -125,6 +126,7 @@ class Binder {
       if (t.decl->from.is_pattern()) bind_pattern(t, i);
       else if (auto b = bind_task(t, *t.decl, t.name, nullptr, nullptr)) add(std::move(*b), i);
     }
+    add_foreign_keys();
     for (BoundTask& b : out_.tasks) b.fingerprint = fingerprint(b);
   }
 
@@ -181,7 +183,7 @@ class Binder {
     b.on_error = t.on_error;
     b.confirm_above = t.confirm_above;
     if (!src) src = table(s.from);
-    if (!dst) dst = t.is_update ? src : table(s.to);
+    if (!dst) dst = t.is_update ? src : target_table(t, s, src);
     if (!src || !dst) return std::nullopt;
     b.source = src;
     b.target = dst;
@@ -190,6 +192,105 @@ class Binder {
     if (!ok) return std::nullopt;
     b.read_sql = read_sql(b);
     return b;
+  }
+
+  // The table a copy writes; with `create_tables = true` a missing one is planned.
+  const TableInfo* target_table(const Task& t, const Stmt& s, const TableInfo* src) {
+    const TableRef& ref = s.to;
+    auto cat = out_.catalogs.find(ref.parts[0].text);
+    std::string schema = ref.parts.size() == 3 ? ref.parts[1].text : "";
+    if (src && plan_.settings.create_tables && cat != out_.catalogs.end() &&
+        !cat->second.find(schema, ref.parts.back().text))
+      return create_table(t, s, *src, schema, ref.parts.back().text);
+    return table(ref);
+  }
+
+  // The table `create_tables = true` makes for a copy into a missing `schema.name`: the
+  // source's columns (`*`, less `drop`s) and the map's, typed for the target's dialect;
+  // the key as primary key.
+  const TableInfo* create_table(const Task& t, const Stmt& s, const TableInfo& src,
+                                const std::string& schema, const std::string& name) {
+    for (const CreatedTable& c : out_.created)  // two tasks writing one new table
+      if (c.conn == t.target && c.table.schema == schema && c.table.name == name) return &c.table;
+    TableInfo table{schema, name, {}, {}, {}};
+    auto put = [&](ColumnInfo c) {
+      c.has_default = false;
+      for (ColumnInfo& have : table.columns)
+        if (have.name == c.name) return void(have = std::move(c));
+      table.columns.push_back(std::move(c));
+    };
+    auto maps = clauses(s, Clause::Kind::map);
+    bool star = maps.empty();
+    std::set<std::string> dropped;
+    for (const Clause* c : maps)
+      for (const MapItem& item : c->items) {
+        if (item.kind == MapItem::Kind::star) star = true;
+        if (item.kind == MapItem::Kind::drop) dropped.insert(item.column.text);
+      }
+    if (star)
+      for (const ColumnInfo& c : src.columns)
+        if (!dropped.count(c.name)) put(c);
+    for (const Clause* c : maps)
+      for (const MapItem& item : c->items) {
+        if (item.kind != MapItem::Kind::assign) continue;
+        const Expr& e = *item.value;
+        const ColumnInfo* copied = e.kind == ExprKind::name && e.path.size() == 1
+                                       ? src.column(e.path[0].text) : nullptr;
+        ColumnInfo col = copied ? *copied : ColumnInfo{};
+        if (!copied) {
+          BaseType b = static_type(e, src).base;
+          col.type = b == BaseType::unknown || b == BaseType::null ? BaseType::text : b;
+          // `email = lower(email)` keeps the source column's declaration (its length, NOT NULL).
+          if (const ColumnInfo* same = src.column(item.column.text); same && same->type == col.type)
+            col = *same;
+        }
+        col.name = item.column.text;
+        put(std::move(col));
+      }
+    auto keys = clauses(s, Clause::Kind::key);
+    std::vector<std::string> key = src.primary_key;
+    if (!keys.empty()) {
+      key.clear();
+      for (const Ident& k : keys[0]->columns) key.push_back(k.text);
+    }
+    if (std::all_of(key.begin(), key.end(), [&](const std::string& k) { return table.column(k); }))
+      table.primary_key = key;
+    const std::string& to = out_.catalogs.at(t.target).dialect;
+    const std::string& from = out_.catalogs.at(t.source).dialect;
+    for (ColumnInfo& c : table.columns) {
+      bool in_key = std::count(table.primary_key.begin(), table.primary_key.end(), c.name) > 0;
+      if (in_key) c.nullable = false;
+      c.native_type = target_column_type(to, c, from, in_key);
+    }
+    out_.created.push_back(CreatedTable{t.target, std::move(table)});
+    return &out_.created.back().table;
+  }
+
+  // The foreign keys a created table gets: those its source declares towards a table
+  // that another copy of this plan moves from the same source into the same target.
+  void add_foreign_keys() {
+    for (CreatedTable& created : out_.created) {
+      const BoundTask* child = nullptr;
+      for (const BoundTask& b : out_.tasks)
+        if (b.target == &created.table) child = &b;
+      if (!child) continue;
+      for (const ForeignKey& fk : child->source->foreign_keys) {
+        std::string ref_schema = fk.ref_schema.empty() ? child->source->schema : fk.ref_schema;
+        const BoundTask* parent = nullptr;
+        for (const BoundTask& b : out_.tasks)
+          if (!b.is_update && b.source_conn == child->source_conn && b.target_conn == created.conn &&
+              b.source->name == fk.ref_table && b.source->schema == ref_schema)
+            parent = &b;
+        auto all_in = [](const std::vector<std::string>& cols, const TableInfo& t) {
+          return std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return t.column(c); });
+        };
+        if (!parent || !all_in(fk.columns, created.table) || !all_in(fk.ref_columns, *parent->target))
+          continue;
+        std::string name = fk.name.empty() ? created.table.name + "_" + join(fk.columns, "_") + "_fkey" : fk.name;
+        created.table.foreign_keys.push_back(
+            ForeignKey{name, fk.columns, parent->target->schema, parent->target->name, fk.ref_columns});
+      }
+    }
   }
 
   bool bind_key(BoundTask& b, const Stmt& s) {
@@ -475,6 +576,7 @@ class Binder {
       if (skipped(src, skips)) continue;
       std::string dst_schema = s.to.parts.size() == 3 ? s.to.parts[1].text : "";
       const TableInfo* dst = dst_cat->second.find(dst_schema, src.name);
+      if (!dst && plan_.settings.create_tables) dst = create_table(t, s, src, dst_schema, src.name);
       if (!dst) {
         diags_.report(DiagId::unknown_table, s.to.span, {t.target, src.name});
         continue;

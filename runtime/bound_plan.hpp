@@ -3,6 +3,7 @@
 // expressions left to the runtime. `migc explain --env` prints it; `migrun` executes it.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -73,6 +74,15 @@ struct BoundTask {
   uint64_t fingerprint = 0;            // of everything above that changes what is written
 };
 
+// A target table that `create_tables = true` creates because it was missing when the plan
+// was bound: columns from the task's map, with the target dialect's types
+// (runtime/table_ddl.hpp), the task's key as primary key, and the source's foreign keys
+// between copied tables (added after the data).
+struct CreatedTable {
+  std::string conn;
+  TableInfo table;
+};
+
 struct BoundPlan {
   const CheckedPlan* plan = nullptr;
   std::string env;                                // `--env`, or "default"
@@ -83,6 +93,8 @@ struct BoundPlan {
   const LogicalDag* dag = nullptr;                // the logical DAG; a task node runs all of
                                                   // its expansion
   std::map<std::string, Value> params;            // parameter values, typed
+  std::deque<CreatedTable> created;               // tables to create (stable addresses:
+                                                  // BoundTask::target points here)
 
   const BoundTask* task(const std::string& name) const;
 };

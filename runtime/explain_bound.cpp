@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "compiler/formatter.hpp"
+#include "runtime/table_ddl.hpp"
 #include "runtime/value_text.hpp"
 
 namespace mig {
@@ -45,6 +46,14 @@ std::string explain_bound_text(const BoundPlan& plan) {
   out << "\nbound to " << (plan.env.empty() ? "the declared connections" : "environment " + plan.env)
       << ":\n";
   for (const BoundTask& t : plan.tasks) task_text(out, t);
+  if (!plan.created.empty()) out << "\ncreate_tables: missing target tables are created\n";
+  for (const CreatedTable& c : plan.created) {
+    const std::string& dialect = plan.catalogs.at(c.conn).dialect;
+    out << "  " << c.conn << "." << c.table.qualified() << "\n";
+    out << "    before its tasks: " << create_table_sql(dialect, c.table) << "\n";
+    for (const std::string& fk : foreign_key_sql(dialect, c.table))
+      out << "    after the data: " << fk << "\n";
+  }
   return out.str();
 }
 

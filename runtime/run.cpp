@@ -14,6 +14,7 @@
 #include "compiler/compile.hpp"
 #include "runtime/binder.hpp"
 #include "runtime/connect.hpp"
+#include "runtime/create_tables.hpp"
 #include "runtime/environment.hpp"
 #include "runtime/progress.hpp"
 #include "runtime/reports.hpp"
@@ -116,6 +117,8 @@ class PlanRun {
 
   int dry_run() {
     out_ << "dry run of " << where() << ": nothing is written\n";
+    for (const CreatedTable& c : bound_.created)
+      out_ << "  would create " << c.conn << "." << c.table.qualified() << " (create_tables = true)\n";
     for (const BoundTask& t : bound_.tasks) {
       if (!selected(t)) continue;
       ReadRequest req{t.source->schema, t.source->name, t.read_columns, t.key, std::nullopt, t.pushed, 0};
@@ -223,19 +226,34 @@ class PlanRun {
     }
     if (node.kind == DagNode::Kind::prepare || node.kind == DagNode::Kind::finish) {
       std::lock_guard<std::mutex> shared(shared_);
-      for (size_t h : node.hooks) {
-        const Stmt* hook = c_.plan->hooks[h];
-        if (auto st = connections_.at(node.connection)->execute(hook->sql); !st.ok()) {
-          std::lock_guard<std::mutex> g(mutex_);
-          err_ << "migrun: error: " << where() << ": `" << (hook->after ? "after" : "before")
-               << " " << node.connection << " sql`: " << st.error().message << "\n";
-          failed = true;
-          return Scheduler::Outcome::failed;
-        }
+      if (Status st = prepare_or_finish(node); !st.ok()) {
+        std::lock_guard<std::mutex> g(mutex_);
+        err_ << "migrun: error: " << where() << ": " << node.label << ": " << st.error().message << "\n";
+        failed = true;
+        return Scheduler::Outcome::failed;
       }
     }
     if (node.kind == DagNode::Kind::expect && node.assertion) return validate(*node.assertion);
     return Scheduler::Outcome::ok;
+  }
+
+  // A target's prepare node: its before-hooks, then the tables `create_tables` makes; its
+  // finish node: the foreign keys of those tables, then its after-hooks.
+  Status prepare_or_finish(const DagNode& node) {
+    Connector& target = *connections_.at(node.connection);
+    std::string env = o_.env.empty() ? "default" : o_.env;
+    if (node.kind == DagNode::Kind::finish)
+      if (Status st = add_pending_foreign_keys(bound_, node.connection, target, c_.plan->name, env); !st.ok())
+        return st;
+    for (size_t h : node.hooks) {
+      const Stmt* hook = c_.plan->hooks[h];
+      if (Status st = target.execute(hook->sql); !st.ok())
+        return Error{std::string("`") + (hook->after ? "after" : "before") + " " + node.connection +
+                     " sql`: " + st.error().message};
+    }
+    if (node.kind == DagNode::Kind::prepare)
+      return create_missing_tables(bound_, node.connection, target, c_.plan->name, env);
+    return Status::success();
   }
 
   // Evaluates one `expect` (once per task of a pattern); a failure fails the run at the

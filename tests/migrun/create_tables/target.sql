@@ -1,0 +1,1 @@
+-- empty: create_tables makes the tables
