@@ -1,4 +1,5 @@
-// migrun: execute a plan (`migrun PLAN` = `migrun run PLAN`), show its status, reset it.
+// migrun: execute a plan (`migrun PLAN` = `migrun run PLAN`), show its status, reset it,
+// roll a run back, validate the data.
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -21,7 +22,7 @@ void on_interrupt(int) {
 int main(int argc, char** argv) {
   // `migrun PLAN ...` means `migrun run PLAN ...`.
   std::vector<std::string> args(argv, argv + argc);
-  static const char* kCommands[] = {"run", "status", "reset", "-h", "--help"};
+  static const char* kCommands[] = {"run", "status", "reset", "rollback", "validate", "-h", "--help"};
   if (args.size() > 1 && std::none_of(std::begin(kCommands), std::end(kCommands),
                                       [&](const char* c) { return args[1] == c; }))
     args.insert(args.begin() + 1, "run");
@@ -36,6 +37,10 @@ int main(int argc, char** argv) {
   mig::cli::setup_run(*app.add_subcommand("run", "run or resume the plan (the default command)"), run);
   mig::cli::setup_status(*app.add_subcommand("status", "per task: state, rows, last checkpoint"), status);
   mig::cli::setup_reset(*app.add_subcommand("reset", "forget progress (all tasks, or --only)"), reset);
+  mig::cli::RollbackArgs rollback;
+  mig::cli::ValidateArgs validate;
+  mig::cli::setup_rollback(*app.add_subcommand("rollback", "undo the writes of the last run (or --run ID)"), rollback);
+  mig::cli::setup_validate(*app.add_subcommand("validate", "evaluate every expect against the data as it is now"), validate);
   try {
     app.parse(int(cargv.size()), cargv.data());
   } catch (const CLI::ParseError& e) {
@@ -43,8 +48,17 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("status")) return mig::cli::run_status(status);
   if (app.got_subcommand("reset")) return mig::cli::run_reset(reset);
+  if (app.got_subcommand("validate")) {
+    validate.options.argv.assign(argv, argv + argc);
+    return mig::cli::run_validate(validate);
+  }
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  if (app.got_subcommand("rollback")) {
+    rollback.options.interrupts = &g_interrupts;
+    rollback.options.argv.assign(argv, argv + argc);
+    return mig::cli::run_rollback(rollback);
+  }
   run.options.interrupts = &g_interrupts;
   run.options.argv.assign(argv, argv + argc);
   return mig::cli::run_run(run);

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "runtime/rollback_run.hpp"
 #include "runtime/run.hpp"
+#include "runtime/validate_run.hpp"
 
 namespace mig::cli {
 
@@ -31,6 +33,18 @@ struct ResetArgs {
 };
 void setup_reset(CLI::App& app, ResetArgs& a);
 int run_reset(const ResetArgs& a);
+
+struct RollbackArgs {
+  RollbackOptions options;
+};
+void setup_rollback(CLI::App& app, RollbackArgs& a);
+int run_rollback(RollbackArgs& a);
+
+struct ValidateArgs {
+  ValidateOptions options;
+};
+void setup_validate(CLI::App& app, ValidateArgs& a);
+int run_validate(ValidateArgs& a);
 
 // `a,b,c` -> {a, b, c}.
 std::vector<std::string> split_patterns(const std::string& text);

@@ -57,11 +57,25 @@ std::string RunReport::summary(const std::string& status) const {
     if (!e.note.empty()) out << "  " << std::string(width, ' ') << "  (" << e.note << ")\n";
   }
   if (rejects_ > 0) out << "rejected rows of this run: " << rejects_ << " (rejects.csv)\n";
-  if (!expects_.empty()) out << "expectations:\n";
-  for (const ExpectResult& e : expects_)
+  out << expects_summary(expects_);
+  return out.str();
+}
+
+std::string expects_summary(const std::vector<ExpectResult>& expects) {
+  std::ostringstream out;
+  if (!expects.empty()) out << "expectations:\n";
+  for (const ExpectResult& e : expects)
     out << "  " << (!e.evaluated ? "skip" : e.passed ? "ok  " : "FAIL") << "  " << e.name
         << (e.task.empty() ? "" : " [" + e.task + "]") << ": " << e.details << "\n";
   return out.str();
+}
+
+nlohmann::json validation_json(const std::vector<ExpectResult>& expects) {
+  nlohmann::json validation = nlohmann::json::array();
+  for (const ExpectResult& e : expects)
+    validation.push_back({{"expect", e.name}, {"task", e.task}, {"evaluated", e.evaluated},
+                          {"passed", e.passed}, {"details", e.details}});
+  return validation;
 }
 
 Result<std::string> RunReport::write(const std::string& dir, const std::string& plan,
@@ -96,10 +110,7 @@ Result<std::string> RunReport::write(const std::string& dir, const std::string& 
                           {"written", c.written}, {"rejected", c.rejected},
                           {"skipped", c.skipped}, {"note", e.note}});
   }
-  nlohmann::json validation = nlohmann::json::array();
-  for (const ExpectResult& e : expects_)
-    validation.push_back({{"expect", e.name}, {"task", e.task}, {"evaluated", e.evaluated},
-                          {"passed", e.passed}, {"details", e.details}});
+  nlohmann::json validation = validation_json(expects_);
   j["validation"] = validation;
   std::ofstream(folder / "validation.json", std::ios::binary)
       << validation.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -2,6 +2,7 @@
 // person), report.json (the same for tools), rejects.csv (every rejected row with its
 // reason) and validation.json (every `expect` with its numbers). Built from the state store, so a resumed run reports what really happened.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,11 @@ class RunReport {
   int64_t run_id_ = 0;
   int64_t rejects_ = 0;
 };
+
+// The `expectations:` lines of a summary (nothing when there is no expect).
+std::string expects_summary(const std::vector<ExpectResult>& expects);
+// The content of validation.json: one object per expect.
+nlohmann::json validation_json(const std::vector<ExpectResult>& expects);
 
 // `a,"b ""c""",d`: one CSV field, quoted when it must be.
 std::string csv_field(const std::string& text);

@@ -78,4 +78,38 @@ CREATE TABLE validations (
 CREATE INDEX validations_by_run ON validations (run_id);
 )sql";
 
+// Version 1 -> 2: `migrun rollback` records its progress, so that a killed rollback resumes
+// where it stopped and a finished one is never applied twice.
+const char* const kStateMigrations[kStateSchemaVersion - 1] = {
+    R"sql(
+CREATE TABLE rollbacks (
+  run_id      INTEGER PRIMARY KEY REFERENCES runs(id),
+  status      TEXT NOT NULL
+              CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+  reason      TEXT,
+  started_at  TEXT NOT NULL,
+  ended_at    TEXT,
+  argv        TEXT NOT NULL CHECK (json_valid(argv)),
+  pid         INTEGER NOT NULL,
+  host        TEXT NOT NULL
+);
+
+CREATE TABLE rollback_tasks (
+  run_id      INTEGER NOT NULL REFERENCES rollbacks(run_id),
+  task        TEXT NOT NULL,
+  position    INTEGER NOT NULL,
+  state       TEXT NOT NULL DEFAULT 'pending'
+              CHECK (state IN ('pending', 'running', 'completed')),
+  next_id     INTEGER,
+  batches     INTEGER NOT NULL DEFAULT 0,
+  deleted     INTEGER NOT NULL DEFAULT 0,
+  absent      INTEGER NOT NULL DEFAULT 0,
+  restored    INTEGER NOT NULL DEFAULT 0,
+  reinserted  INTEGER NOT NULL DEFAULT 0,
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (run_id, task)
+);
+)sql",
+};
+
 }  // namespace mig

@@ -6,10 +6,16 @@
 namespace mig {
 
 // The layout this build writes. A file with a higher version is refused; a lower one is
-// migrated on open (no older layout exists yet).
-constexpr int kStateSchemaVersion = 1;
+// migrated on open, one version at a time (kStateMigrations).
+constexpr int kStateSchemaVersion = 2;
 
-// DDL creating every table and index of version kStateSchemaVersion in an empty file.
+// DDL creating every table and index of version 1 in an empty file; a new file then takes
+// every migration step too.
 extern const char* const kStateSchemaSql;
+
+// kStateMigrations[i] turns a version i + 1 file into version i + 2 (each step runs in the
+// transaction that also sets the new `user_version`). Version 2 adds `rollbacks` and
+// `rollback_tasks` (the progress of `migrun rollback`).
+extern const char* const kStateMigrations[kStateSchemaVersion - 1];
 
 }  // namespace mig

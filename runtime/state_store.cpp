@@ -35,6 +35,11 @@ constexpr const char* kWriteActionNames[] = {
     MIG_WRITE_ACTIONS(MIG_X)
 #undef MIG_X
 };
+constexpr const char* kRollbackStatusNames[] = {
+#define MIG_X(id) #id,
+    MIG_ROLLBACK_STATUSES(MIG_X)
+#undef MIG_X
+};
 
 // The enumerator whose stored name is `text`; nullopt for text this build never writes.
 template <class E, size_t N>
@@ -121,6 +126,7 @@ std::optional<std::string> null_if_empty(const std::string& s) {
 const char* state_name(TaskState s) { return kTaskStateNames[static_cast<size_t>(s)]; }
 const char* status_name(RunStatus s) { return kRunStatusNames[static_cast<size_t>(s)]; }
 const char* action_name(WriteAction a) { return kWriteActionNames[static_cast<size_t>(a)]; }
+const char* status_name(RollbackStatus s) { return kRollbackStatusNames[static_cast<size_t>(s)]; }
 
 struct StateStore::Impl {
   // Members in this order: statements are finalised, then the file is closed, and only
@@ -182,23 +188,38 @@ Status StateStore::Impl::create_or_check_schema(bool writable) {
     version = kStateSchemaVersion;
     return Status::success();
   }
-  if (!writable)
-    return Error{"state store " + path + " is not initialised (schema version " +
-                 std::to_string(*v) + ")"};
-  // Version 0: a new, empty file (older versions would be migrated here, step by step).
+  if (!writable) {
+    if (*v == 0)
+      return Error{"state store " + path + " is not initialised (schema version 0)"};
+    // An older layout is read as it is: readers (status, reports) use only version-1
+    // tables; the next run migrates the file.
+    version = static_cast<int>(*v);
+    return Status::success();
+  }
   Result<SqliteTransaction> tx = SqliteTransaction::begin(db);
   if (!tx.ok()) return tx.error();
-  Result<int64_t> objects = [&]() -> Result<int64_t> {
-    Result<SqliteStatement> st = db.prepare("SELECT count(*) FROM sqlite_master");
-    if (!st.ok()) return st.take_error();
-    Result<bool> row = st->step();
-    if (!row.ok()) return row.take_error();
-    return st->column_int(0);
-  }();
-  if (!objects.ok()) return objects.error();
-  if (*objects != 0)
-    return Error{path + " is not a mig state store (it has tables but no schema version)"};
-  MIG_TRY(db.exec(kStateSchemaSql));
+  int from = static_cast<int>(*v);
+  if (from == 0) {  // a new, empty file: version 1, then the steps below
+    Result<int64_t> objects = [&]() -> Result<int64_t> {
+      Result<SqliteStatement> st = db.prepare("SELECT count(*) FROM sqlite_master");
+      if (!st.ok()) return st.take_error();
+      Result<bool> row = st->step();
+      if (!row.ok()) return row.take_error();
+      return st->column_int(0);
+    }();
+    if (!objects.ok()) return objects.error();
+    if (*objects != 0)
+      return Error{path + " is not a mig state store (it has tables but no schema version)"};
+    MIG_TRY(db.exec(kStateSchemaSql));
+    from = 1;
+  }
+  for (int step = from; step < kStateSchemaVersion; ++step) {
+    Status s = db.exec(kStateMigrations[step - 1]);
+    if (!s.ok())
+      return Error{"cannot migrate state store " + path + " from version " +
+                   std::to_string(step) + " to " + std::to_string(step + 1) + ": " +
+                   s.error().message};
+  }
   MIG_TRY(db.exec("PRAGMA user_version = " + std::to_string(kStateSchemaVersion)));
   MIG_TRY(tx->commit());
   version = kStateSchemaVersion;
@@ -636,6 +657,215 @@ Result<std::vector<ValidationRecord>> StateStore::validations(int64_t run_id) {
     out.push_back(ValidationRecord{st.column_int(0), st.column_text(1), st.column_optional_text(2),
                                    st.column_int(3) != 0, st.column_text(4), st.column_text(5)});
   }
+}
+
+// ---- rollback ----------------------------------------------------------------------
+
+Result<std::optional<int64_t>> StateStore::last_run_with_writes() {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  MIG_STATEMENT(st, "SELECT max(run_id) FROM written_keys");
+  Result<bool> row = st.step();
+  if (!row.ok()) return row.take_error();
+  return st.column_optional_int(0);
+}
+
+Result<WrittenCounts> StateStore::count_written(int64_t run_id, const std::string& task) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  MIG_STATEMENT(st,
+                "SELECT count(*) FILTER (WHERE action = 'inserted'), "
+                "       count(*) FILTER (WHERE action = 'updated') "
+                "FROM written_keys WHERE run_id = ?1 AND task = ?2");
+  Result<bool> row = st.bind(1, run_id).bind(2, task).step();
+  if (!row.ok()) return row.take_error();
+  return WrittenCounts{st.column_int(0), st.column_int(1)};
+}
+
+Result<std::vector<WrittenKeyRow>> StateStore::written_keys_page(int64_t run_id,
+                                                                 const std::string& task,
+                                                                 std::optional<int64_t> before_id,
+                                                                 int64_t limit) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  // Walks the index written_keys_by_run (run_id, task, id) backwards from `before_id`.
+  MIG_STATEMENT(st,
+                "SELECT id, key, action, before_image FROM written_keys "
+                "WHERE run_id = ?1 AND task = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4");
+  st.bind(1, run_id).bind(2, task).bind(3, before_id.value_or(INT64_MAX)).bind(4, limit);
+  std::vector<WrittenKeyRow> out;
+  for (;;) {
+    Result<bool> row = st.step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    std::string action = st.column_text(2);
+    std::optional<WriteAction> a = enum_from_name<WriteAction>(kWriteActionNames, action);
+    if (!a) return impl_->corrupt("a write action `" + action + "`");
+    out.push_back(WrittenKeyRow{st.column_int(0),
+                                WrittenKey{st.column_text(1), *a, st.column_optional_text(3)}});
+  }
+}
+
+Result<std::vector<int64_t>> StateStore::other_writers(int64_t run_id, const std::string& task) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  MIG_STATEMENT(st,
+                "SELECT DISTINCT w.run_id FROM written_keys w "
+                "WHERE w.task = ?2 AND w.run_id <> ?1 AND NOT EXISTS ("
+                "  SELECT 1 FROM rollbacks r WHERE r.run_id = w.run_id AND r.status = 'completed') "
+                "ORDER BY w.run_id");
+  st.bind(1, run_id).bind(2, task);
+  std::vector<int64_t> out;
+  for (;;) {
+    Result<bool> row = st.step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(st.column_int(0));
+  }
+}
+
+namespace {
+
+#define MIG_ROLLBACK_COLUMNS "run_id, status, reason, started_at, ended_at"
+
+Result<std::optional<RollbackRecord>> read_rollback(SqliteStatement& st, const std::string& path) {
+  Result<bool> row = st.step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return std::optional<RollbackRecord>();
+  RollbackRecord r;
+  r.run_id = st.column_int(0);
+  std::string status = st.column_text(1);
+  std::optional<RollbackStatus> s = enum_from_name<RollbackStatus>(kRollbackStatusNames, status);
+  if (!s)
+    return Error{"state store " + path + " holds a rollback status `" + status +
+                 "` that this migrun does not know"};
+  r.status = *s;
+  r.reason = st.column_text(2);
+  r.started_at = st.column_text(3);
+  r.ended_at = st.column_optional_text(4);
+  return std::optional<RollbackRecord>(std::move(r));
+}
+
+}  // namespace
+
+Result<std::optional<RollbackRecord>> StateStore::rollback_record(int64_t run_id) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  MIG_STATEMENT(st, "SELECT " MIG_ROLLBACK_COLUMNS " FROM rollbacks WHERE run_id = ?1");
+  st.bind(1, run_id);
+  return read_rollback(st, impl_->path);
+}
+
+Result<std::optional<RollbackRecord>> StateStore::unfinished_rollback() {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  MIG_STATEMENT(st, "SELECT " MIG_ROLLBACK_COLUMNS
+                    " FROM rollbacks WHERE status <> 'completed' ORDER BY run_id DESC LIMIT 1");
+  return read_rollback(st, impl_->path);
+}
+
+Status StateStore::begin_rollback(int64_t run_id, const std::vector<std::string>& tasks,
+                                  const std::vector<std::string>& argv) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  std::string now = now_text();
+  Result<SqliteTransaction> tx = SqliteTransaction::begin(impl_->db);
+  if (!tx.ok()) return tx.error();
+  {
+    // This process holds the lock: a run still marked running died.
+    MIG_STATEMENT(st, "UPDATE runs SET status = 'aborted' WHERE status = 'running'");
+    MIG_TRY(st.run());
+  }
+  {
+    MIG_STATEMENT(
+        st,
+        "UPDATE tasks SET state = 'pending', reason = 'interrupted: run ' || "
+        "coalesce(run_id, '?') || ' did not finish', updated_at = ?1 WHERE state = 'running'");
+    MIG_TRY(st.bind(1, now).run());
+  }
+  {
+    nlohmann::json args = nlohmann::json::array();
+    for (const std::string& a : argv) args.push_back(redact_url(a));
+    MIG_STATEMENT(st,
+                  "INSERT INTO rollbacks (run_id, status, started_at, argv, pid, host) "
+                  "VALUES (?1, 'running', ?2, ?3, ?4, ?5) "
+                  "ON CONFLICT (run_id) DO UPDATE SET status = 'running', reason = NULL, "
+                  "  ended_at = NULL, argv = excluded.argv, pid = excluded.pid, "
+                  "  host = excluded.host");
+    st.bind(1, run_id).bind(2, now);
+    st.bind(3, args.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    MIG_TRY(st.bind(4, static_cast<int64_t>(getpid())).bind(5, host_name()).run());
+  }
+  MIG_STATEMENT(st,
+                "INSERT INTO rollback_tasks (run_id, task, position, updated_at) "
+                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (run_id, task) DO NOTHING");
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    st.bind(1, run_id).bind(2, tasks[i]).bind(3, static_cast<int64_t>(i)).bind(4, now);
+    MIG_TRY(st.run());
+  }
+  return tx->commit();
+}
+
+Result<std::vector<RollbackTaskRecord>> StateStore::rollback_tasks(int64_t run_id) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  MIG_STATEMENT(st,
+                "SELECT task, position, state, next_id, batches, deleted, absent, restored, "
+                "reinserted FROM rollback_tasks WHERE run_id = ?1 ORDER BY position, task");
+  st.bind(1, run_id);
+  std::vector<RollbackTaskRecord> out;
+  for (;;) {
+    Result<bool> row = st.step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    RollbackTaskRecord r;
+    r.task = st.column_text(0);
+    r.position = st.column_int(1);
+    r.completed = st.column_text(2) == "completed";
+    r.next_id = st.column_optional_int(3);
+    r.batches = st.column_int(4);
+    r.counters = {st.column_int(5), st.column_int(6), st.column_int(7), st.column_int(8)};
+    out.push_back(std::move(r));
+  }
+}
+
+Status StateStore::save_rollback_batch(int64_t run_id, const std::string& task, int64_t next_id,
+                                       const UndoCounters& d) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  MIG_STATEMENT(st,
+                "UPDATE rollback_tasks SET state = 'running', next_id = ?3, "
+                "  batches = batches + 1, deleted = deleted + ?4, absent = absent + ?5, "
+                "  restored = restored + ?6, reinserted = reinserted + ?7, updated_at = ?8 "
+                "WHERE run_id = ?1 AND task = ?2");
+  st.bind(1, run_id).bind(2, task).bind(3, next_id).bind(4, d.deleted).bind(5, d.absent);
+  MIG_TRY(st.bind(6, d.restored).bind(7, d.reinserted).bind(8, now_text()).run());
+  if (impl_->db.changes() == 0)
+    return Error{"no rollback of task `" + task + "` of run " + std::to_string(run_id) + " in " +
+                 path()};
+  return Status::success();
+}
+
+Status StateStore::complete_rollback_task(int64_t run_id, const std::string& task) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  MIG_STATEMENT(st,
+                "UPDATE rollback_tasks SET state = 'completed', updated_at = ?3 "
+                "WHERE run_id = ?1 AND task = ?2");
+  return st.bind(1, run_id).bind(2, task).bind(3, now_text()).run();
+}
+
+Status StateStore::end_rollback(int64_t run_id, RollbackStatus status, const std::string& reason) {
+  std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  Result<SqliteTransaction> tx = SqliteTransaction::begin(impl_->db);
+  if (!tx.ok()) return tx.error();
+  if (status == RollbackStatus::completed) {
+    MIG_STATEMENT(del_task,
+                  "DELETE FROM tasks WHERE task IN "
+                  "(SELECT task FROM rollback_tasks WHERE run_id = ?1)");
+    MIG_TRY(del_task.bind(1, run_id).run());
+    MIG_STATEMENT(del_cw,
+                  "DELETE FROM crosswalks WHERE task IN "
+                  "(SELECT task FROM rollback_tasks WHERE run_id = ?1)");
+    MIG_TRY(del_cw.bind(1, run_id).run());
+  }
+  MIG_STATEMENT(st,
+                "UPDATE rollbacks SET status = ?2, reason = ?3, ended_at = ?4 WHERE run_id = ?1");
+  st.bind(1, run_id).bind(2, status_name(status)).bind(3, null_if_empty(reason));
+  MIG_TRY(st.bind(4, now_text()).run());
+  if (impl_->db.changes() == 0)
+    return Error{"no rollback of run " + std::to_string(run_id) + " in " + path()};
+  return tx->commit();
 }
 
 }  // namespace mig

@@ -18,6 +18,7 @@ namespace mig {
 #define MIG_TASK_STATES(X) X(pending) X(running) X(completed) X(failed) X(skipped)
 #define MIG_RUN_STATUSES(X) X(running) X(succeeded) X(failed) X(interrupted) X(aborted)
 #define MIG_WRITE_ACTIONS(X) X(inserted) X(updated)
+#define MIG_ROLLBACK_STATUSES(X) X(running) X(completed) X(failed) X(interrupted)
 
 enum class TaskState {
 #define MIG_X(id) id,
@@ -37,9 +38,17 @@ enum class WriteAction {
 #undef MIG_X
 };
 
+// How a rollback stands: `running` also when its process died (the next rollback resumes it).
+enum class RollbackStatus {
+#define MIG_X(id) id,
+  MIG_ROLLBACK_STATUSES(MIG_X)
+#undef MIG_X
+};
+
 const char* state_name(TaskState s);
 const char* status_name(RunStatus s);
 const char* action_name(WriteAction a);
+const char* status_name(RollbackStatus s);
 
 // Rows counted for a task: totals in TaskRecord, increments in BatchProgress.
 struct TaskCounters {
@@ -115,6 +124,46 @@ struct ValidationRecord {
   bool passed = false;
   std::string details = "{}";  // JSON object with the numbers
   std::string checked_at;      // filled in by add_validation
+};
+
+// A written key with its place in `written_keys` (the order a rollback undoes, and its
+// checkpoint).
+struct WrittenKeyRow {
+  int64_t id = 0;
+  WrittenKey written;
+};
+
+// How many keys a run's task inserted and updated.
+struct WrittenCounts {
+  int64_t inserted = 0;
+  int64_t updated = 0;
+};
+
+// Rows a rollback undid: totals in RollbackTaskRecord, increments per batch.
+struct UndoCounters {
+  int64_t deleted = 0;     // inserted rows deleted
+  int64_t absent = 0;      // inserted rows that were already gone (nothing to delete)
+  int64_t restored = 0;    // updated rows given their before-image back
+  int64_t reinserted = 0;  // of those, rows deleted since the run (inserted again)
+};
+
+// One row of `rollbacks`: the undoing of one run.
+struct RollbackRecord {
+  int64_t run_id = 0;  // the run undone
+  RollbackStatus status = RollbackStatus::running;
+  std::string reason;  // why it failed or stopped
+  std::string started_at;
+  std::optional<std::string> ended_at;
+};
+
+// One row of `rollback_tasks`: how far the undoing of one task of the run has come.
+struct RollbackTaskRecord {
+  std::string task;
+  int64_t position = 0;            // undo order (children before parents)
+  bool completed = false;
+  std::optional<int64_t> next_id;  // written keys with an id >= this are undone; none: no batch yet
+  int64_t batches = 0;             // batches saved (the next commit marker is batches + 1)
+  UndoCounters counters;
 };
 
 class StateStore {
@@ -200,6 +249,40 @@ class StateStore {
 
   Status add_validation(const ValidationRecord& v);
   Result<std::vector<ValidationRecord>> validations(int64_t run_id);
+
+  // ---- rollback (`migrun rollback`, docs/rollback.md); schema version 2 ----
+
+  // The newest run that wrote keys (what `rollback` undoes without `--run`).
+  Result<std::optional<int64_t>> last_run_with_writes();
+  // Inserted and updated keys of a run's task.
+  Result<WrittenCounts> count_written(int64_t run_id, const std::string& task);
+  // At most `limit` of a run's task's written keys with an id below `before_id` (none:
+  // from the newest), newest first.
+  Result<std::vector<WrittenKeyRow>> written_keys_page(int64_t run_id, const std::string& task,
+                                                       std::optional<int64_t> before_id,
+                                                       int64_t limit);
+  // Other runs that wrote `task` and have not been rolled back, ascending.
+  Result<std::vector<int64_t>> other_writers(int64_t run_id, const std::string& task);
+
+  Result<std::optional<RollbackRecord>> rollback_record(int64_t run_id);
+  // The newest rollback that did not complete (killed, interrupted, failed), if any.
+  Result<std::optional<RollbackRecord>> unfinished_rollback();
+  // Starts or resumes the rollback of `run_id`: its row becomes `running` (with this
+  // process's argv, pid and host), with one row per task in `tasks` (undo order; rows of
+  // an earlier attempt are kept). Runs still marked running died: they become `aborted`
+  // and their running tasks `pending`, as begin_run does.
+  Status begin_rollback(int64_t run_id, const std::vector<std::string>& tasks,
+                        const std::vector<std::string>& argv);
+  // The rollback's tasks in undo order.
+  Result<std::vector<RollbackTaskRecord>> rollback_tasks(int64_t run_id);
+  // Saves one undone batch in ONE transaction: the task's next_id, counters and batch count.
+  Status save_rollback_batch(int64_t run_id, const std::string& task, int64_t next_id,
+                             const UndoCounters& delta);
+  Status complete_rollback_task(int64_t run_id, const std::string& task);
+  // Ends a rollback. `completed` also forgets, in the same transaction, the progress of
+  // the tasks it undid (their task rows and crosswalks, as `reset` does): the next run
+  // starts them from the beginning.
+  Status end_rollback(int64_t run_id, RollbackStatus status, const std::string& reason = "");
 
  private:
   struct Impl;

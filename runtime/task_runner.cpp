@@ -158,11 +158,12 @@ class Runner {
 
   CommitMarker marker() const { return CommitMarker{cx_.plan, cx_.env, t_.name, batches_ + 1}; }
 
-  // Loads the checkpoint; a batch the target committed but the state store never saw
-  // (a crash between the two) is saved now from its marker. A start with no saved batch
-  // then clears markers left by an earlier, reset run of the task. (The first batch's
-  // marker cannot be told from a reset run's by its number: its generation tells.)
+  // Loads the checkpoint, after saving a batch the target committed but the state store
+  // never saw (recover_unsaved_batch). A start with no saved batch then clears markers left
+  // by an earlier, reset run of the task.
   Status recover() {
+    auto recovered = recover_unsaved_batch(t_.name, target_, cx_);
+    if (!recovered) return recovered.error();
     auto rec = cx_.state->task(t_.name);
     if (!rec) return rec.error();
     if (*rec) {
@@ -170,25 +171,8 @@ class Runner {
       checkpoint_ = (*rec)->checkpoint;
       generation_ = (*rec)->started_at.value_or("");
     }
-    if (auto s = recover_marker(); !s.ok()) return s;
     if (batches_ > 0) return Status::success();
     return target_.forget_markers(cx_.plan, cx_.env, t_.name);
-  }
-
-  Status recover_marker() {
-    auto saved = target_.committed(marker());
-    if (!saved) return saved.error();
-    if (!*saved) return Status::success();
-    nlohmann::json j = nlohmann::json::parse(**saved, nullptr, false);
-    if (!j.is_object())
-      return Error{"the commit marker of batch " + std::to_string(batches_ + 1) + " of `" +
-                   t_.name + "` in the target is unreadable"};
-    if (j.value("generation", generation_) != generation_) return Status::success();  // stale
-    BatchProgress p = progress_from_json(j, t_.name, cx_.run_id);
-    if (auto s = cx_.state->save_batch(p); !s.ok()) return s;
-    ++batches_;
-    checkpoint_ = p.checkpoint;
-    return Status::success();
   }
 
   // One page; false when the table is exhausted.
@@ -383,6 +367,27 @@ class Runner {
 };
 
 }  // namespace
+
+// The first batch's marker cannot be told from a reset run's by its number: its
+// generation (the task's first start since its last reset) tells.
+Result<bool> recover_unsaved_batch(const std::string& task, Connector& target,
+                                   const TaskContext& cx) {
+  auto rec = cx.state->task(task);
+  if (!rec) return rec.take_error();
+  int64_t batches = *rec ? (*rec)->batches : 0;
+  std::string generation = *rec ? (*rec)->started_at.value_or("") : "";
+  auto saved = target.committed(CommitMarker{cx.plan, cx.env, task, batches + 1});
+  if (!saved) return saved.take_error();
+  if (!*saved) return false;
+  nlohmann::json j = nlohmann::json::parse(**saved, nullptr, false);
+  if (!j.is_object())
+    return Error{"the commit marker of batch " + std::to_string(batches + 1) + " of `" + task +
+                 "` in the target is unreadable"};
+  if (j.value("generation", generation) != generation) return false;  // stale
+  if (auto s = cx.state->save_batch(progress_from_json(j, task, cx.run_id)); !s.ok())
+    return s.error();
+  return true;
+}
 
 TaskOutcome run_task(const BoundTask& task, const CheckedPlan& plan, Connector& source,
                      Connector& target, const TaskContext& cx) {

@@ -38,6 +38,13 @@ struct TaskOutcome {
   int64_t batches = 0;       // this run's batches
 };
 
+// Saves the batch of `task` that the target committed but the state store never saw (the
+// process died between the two commits), from the progress its commit marker carries,
+// under run `cx.run_id`; whether there was one. A resumed task does this first, and so
+// does a rollback before it reads the keys a dead run wrote.
+Result<bool> recover_unsaved_batch(const std::string& task, Connector& target,
+                                   const TaskContext& cx);
+
 // Runs (or resumes) `task` from its checkpoint in the state store. The caller marks the
 // task `running` first: its first start time tells this task's commit markers from those
 // of a run that was reset.
