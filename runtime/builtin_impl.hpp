@@ -73,6 +73,7 @@ const BuiltinImpl* numbers_impl(BuiltinId id);
 const BuiltinImpl* choice_impl(BuiltinId id);
 const BuiltinImpl* time_impl(BuiltinId id);
 const BuiltinImpl* ids_impl(BuiltinId id);
+const BuiltinImpl* secrets_impl(BuiltinId id);
 const BuiltinImpl* json_impl(BuiltinId id);
 
 // A prepared value of type T (for implementations that prepare one object).

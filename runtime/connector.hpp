@@ -121,6 +121,13 @@ class Connector {
   // Forgets the markers of a task once its completion is in the state store.
   virtual Status forget_markers(const std::string& plan, const std::string& env,
                                 const std::string& task) = 0;
+  // `fk_checks = deferred` turns foreign key checks off on a task's target connection
+  // (MariaDB's FOREIGN_KEY_CHECKS, SQLite's PRAGMA foreign_keys); the finish node verifies
+  // them afterwards. Engines that cannot switch them off keep them on.
+  virtual Status set_foreign_key_checks(bool on) {
+    (void)on;
+    return Status::success();
+  }
   // Raw SQL (`before`/`after` hooks); CSV refuses.
   virtual Status execute(const std::string& sql) = 0;
   // The first column of the first row of a query (validations: counts, `sql(CONN, ...)`);

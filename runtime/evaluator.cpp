@@ -998,7 +998,8 @@ Result<uint32_t> Compiler::lookup(const Expr& e) {
 
 const BuiltinImpl* find_impl(BuiltinId id) {
   using Finder = const BuiltinImpl* (*)(BuiltinId);
-  for (Finder find : {text_impl, numbers_impl, choice_impl, time_impl, ids_impl, json_impl})
+  for (Finder find : {text_impl, numbers_impl, choice_impl, time_impl, ids_impl, json_impl,
+                      secrets_impl})
     if (const BuiltinImpl* impl = find(id)) return impl;
   return nullptr;
 }

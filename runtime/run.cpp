@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "compiler/compile.hpp"
@@ -16,8 +17,10 @@
 #include "runtime/connect.hpp"
 #include "runtime/create_tables.hpp"
 #include "runtime/environment.hpp"
+#include "runtime/orphans.hpp"
 #include "runtime/progress.hpp"
 #include "runtime/reports.hpp"
+#include "runtime/rollback_sql.hpp"
 #include "runtime/scheduler.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/task_runner.hpp"
@@ -242,9 +245,12 @@ class PlanRun {
   Status prepare_or_finish(const DagNode& node) {
     Connector& target = *connections_.at(node.connection);
     std::string env = o_.env.empty() ? "default" : o_.env;
-    if (node.kind == DagNode::Kind::finish)
+    if (node.kind == DagNode::Kind::finish) {
+      if (node.toggles_fk_checks)
+        if (Status st = verify_foreign_keys(node.connection, target); !st.ok()) return st;
       if (Status st = add_pending_foreign_keys(bound_, node.connection, target, c_.plan->name, env); !st.ok())
         return st;
+    }
     for (size_t h : node.hooks) {
       const Stmt* hook = c_.plan->hooks[h];
       if (Status st = target.execute(hook->sql); !st.ok())
@@ -254,6 +260,23 @@ class PlanRun {
     if (node.kind == DagNode::Kind::prepare)
       return create_missing_tables(bound_, node.connection, target, c_.plan->name, env);
     return Status::success();
+  }
+
+  // After a load with `fk_checks = deferred`: no row of a table this plan wrote into
+  // `conn` may point at a missing parent (the engine did not check while loading).
+  Status verify_foreign_keys(const std::string& conn, Connector& target) {
+    std::set<std::string> written;
+    for (const BoundTask& t : bound_.tasks)
+      if (t.target_conn == conn) written.insert(t.target->qualified());
+    Result<Catalog> now = target.introspect();  // fresh: it sees the tables created by this run
+    if (!now.ok()) return now.error();
+    Result<std::vector<OrphanCount>> counts = count_orphans(*now, target, written);
+    if (!counts.ok()) return counts.error();
+    std::string broken = describe_orphans(*counts);
+    if (broken.empty()) return Status::success();
+    return Error{"foreign keys broken after loading with fk_checks = deferred (" + broken +
+                 " rows point at missing parents): copy the parents too (`follow`, or a copy "
+                 "of the parent table), or set fk_checks = on to have such rows rejected"};
   }
 
   // Evaluates one `expect` (once per task of a pattern); a failure fails the run at the
@@ -290,6 +313,9 @@ class PlanRun {
     if (!source) return fail(t, "connection `" + t.source_conn + "`: " + source.error().message);
     auto target = connect(specs_.at(t.target_conn));
     if (!target) return fail(t, "connection `" + t.target_conn + "`: " + target.error().message);
+    bool deferred = c_.plan->settings.fk_checks_deferred;
+    if (auto st = (*target)->set_foreign_key_checks(!deferred); !st.ok())
+      return fail(t, "turning foreign key checks " + std::string(deferred ? "off" : "on") + ": " + st.error().message);
     if (auto st = state_->set_fingerprint(t.name, t.fingerprint); !st.ok()) return fail(t, st.error().message);
     (void)state_->set_task_state(t.name, TaskState::running, run_id_);
     TaskContext cx;
@@ -369,6 +395,9 @@ class PlanRun {
     for (const BoundTask& t : bound_.tasks) order.push_back(t.name);
     report_.sort(order);
     auto written = report_.write(dir, c_.plan->name, run_id_, status_name(rs), *state_);
+    if (written)  // streamed from the state store: what `migrun rollback --sql` prints
+      if (Status st = write_rollback_sql_file(*written, bound_, *state_, run_id_); !st.ok())
+        err_ << "migrun: warning: rollback.sql not written: " << st.error().message << "\n";
     if (!o_.quiet) out_ << report_.summary(status_name(rs));
     if (written) out_ << "reports: " << *written << "\n";
     else err_ << "migrun: warning: reports not written: " << written.error().message << "\n";

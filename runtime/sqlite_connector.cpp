@@ -339,7 +339,7 @@ Result<std::unique_ptr<SqliteConnector>> SqliteConnector::open(const std::string
     return Error{"`" + path + "` is not a usable sqlite database: " +
                  sqlite3_errmsg(db->raw())};
   std::unique_ptr<SqliteConnector> c(new SqliteConnector(std::move(*db)));
-  if (Status s = c->set_foreign_keys(false); !s.ok()) return s.error();
+  if (Status s = c->set_foreign_key_checks(false); !s.ok()) return s.error();
   return c;
 }
 
@@ -352,7 +352,7 @@ void SqliteConnector::declare_table(TableInfo table) {
   declared_[k] = std::move(table);
 }
 
-Status SqliteConnector::set_foreign_keys(bool on) {
+Status SqliteConnector::set_foreign_key_checks(bool on) {
   return db_.exec(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
 }
 

@@ -27,7 +27,7 @@ class SqliteConnector : public Connector {
  public:
   // Opens an existing database file, read-write (read-only when the file is); a missing
   // file is an error naming it rather than a new empty database. Foreign keys are not
-  // enforced (PRAGMA foreign_keys = OFF) until set_foreign_keys(true).
+  // enforced (PRAGMA foreign_keys = OFF) until set_foreign_key_checks(true).
   static Result<std::unique_ptr<SqliteConnector>> open(const std::string& path);
   // Over a connection opened elsewhere (the CSV connector's cache files).
   static std::unique_ptr<SqliteConnector> over(SqliteDb db);
@@ -36,7 +36,7 @@ class SqliteConnector : public Connector {
   // the CSV cache stores cells whose types only the plan's `types:` knows.
   void declare_table(TableInfo table);
   // PRAGMA foreign_keys (for `fk_checks = on`); no effect inside a transaction.
-  Status set_foreign_keys(bool on);
+  Status set_foreign_key_checks(bool on) override;
 
   std::string dialect() const override { return "sqlite"; }
   Result<Catalog> introspect() override;

@@ -1,6 +1,7 @@
 #include "runtime/validate.hpp"
 
 #include "compiler/formatter.hpp"
+#include "runtime/orphans.hpp"
 #include "runtime/sql_expr.hpp"
 #include "runtime/value_text.hpp"
 
@@ -146,33 +147,15 @@ class Validator {
 
   // Every foreign key of every table in `conn`: rows whose key finds no parent.
   void no_orphans(const std::string& conn, ExpectResult& r) {
-    auto s = spelling_for(plan_.catalogs.at(conn).dialect);
-    if (!s) return;
-    int64_t total = 0;
-    std::string where;
-    for (const TableInfo& t : plan_.catalogs.at(conn).tables) {
-      for (const ForeignKey& fk : t.foreign_keys) {
-        const TableInfo* parent = plan_.catalogs.at(conn).find(fk.ref_schema, fk.ref_table);
-        if (!parent) continue;
-        std::string present, join;
-        for (size_t i = 0; i < fk.columns.size(); ++i) {
-          present += (i ? " AND " : "") + std::string("c.") + s->quote(fk.columns[i]) + " IS NOT NULL";
-          join += (i ? " AND " : "") + std::string("p.") + s->quote(fk.ref_columns[i]) + " = c." +
-                  s->quote(fk.columns[i]);
-        }
-        auto n = count(conn, "SELECT count(*) FROM " + table_sql(*s, t) + " c WHERE " + present +
-                                 " AND NOT EXISTS (SELECT 1 FROM " + table_sql(*s, *parent) +
-                                 " p WHERE " + join + ")");
-        if (!n) {
-          r.passed = false;
-          r.details = n.error().message;
-          return;
-        }
-        total += *n;
-        if (*n) where += (where.empty() ? "" : ", ") + t.qualified() + " -> " + parent->qualified() +
-                         ": " + std::to_string(*n);
-      }
+    auto counts = count_orphans(plan_.catalogs.at(conn), *conns_.at(conn));
+    if (!counts) {
+      r.passed = false;
+      r.details = counts.error().message;
+      return;
     }
+    int64_t total = 0;
+    for (const OrphanCount& c : *counts) total += c.rows;
+    std::string where = describe_orphans(*counts);
     r.passed = total == 0;
     r.details = std::to_string(total) + " orphan row(s)" + (where.empty() ? "" : " (" + where + ")");
   }

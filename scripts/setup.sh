@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config clang tao-pegtl-dev libpq-dev libmariadb-dev
-          libsqlite3-dev libxxhash-dev libpcre2-dev libcli11-dev catch2 nlohmann-json3-dev sqlite3)
+          libsqlite3-dev libcrypt-dev libxxhash-dev libpcre2-dev libcli11-dev catch2 nlohmann-json3-dev sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

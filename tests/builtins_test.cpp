@@ -1,5 +1,7 @@
 // The built-in functions at their edges: Unicode text, padding and splitting, exact
 // rounding, conversions, translate, regexes, time zones, ids, hashes and json.
+#include <crypt.h>
+
 #include <catch2/catch.hpp>
 
 #include <xxhash.h>
@@ -340,4 +342,26 @@ TEST_CASE("parse_json, json_get and to_json", "[builtins]") {
   CHECK(ev("to_json(d)", {{"d", Value::date(mig::Date{19723})}}) == "json \"2024-01-01\"");
   CHECK(ev("to_json(x)", {{"x", Value::floating(std::nan(""))}}) == "json null");
   CHECK(ev("to_json(null)") == "null");
+}
+
+TEST_CASE("bcrypt hashes through libxcrypt, salted, and refuses what it would cut", "[builtins]") {
+  std::string a = ev("bcrypt('correct horse', 4)");
+  std::string b = ev("bcrypt('correct horse', 4)");
+  REQUIRE(a.rfind("text $2b$04$", 0) == 0);
+  CHECK(a.size() == std::string("text ").size() + 60);
+  CHECK(a != b);  // a fresh salt each time
+  // The hash verifies: crypt() with the hash as setting gives the hash back.
+  std::string hash = a.substr(5);
+  struct crypt_data data {};
+  CHECK(std::string(crypt_r("correct horse", hash.c_str(), &data)) == hash);
+  CHECK(std::string(crypt_r("wrong horse", hash.c_str(), &data)) != hash);
+  CHECK(ev("bcrypt('x')").rfind("text $2b$12$", 0) == 0);  // cost 12 unless given
+  CHECK(ev("bcrypt(null, 4)") == "null");
+  CHECK(ev("bcrypt('x', 3)") == "error: bcrypt cost must be between 4 and 31, got 3 in `bcrypt('x', 3)`");
+  CHECK(ev("bcrypt(p, 4)", {{"p", txt(std::string(73, 'a').c_str())}}) ==
+        "error: bcrypt uses at most 72 bytes of a password; this one has 73 (it would be cut) in "
+        "`bcrypt(p, 4)`");
+  CHECK(ev("bcrypt(p, 4)", {{"p", mig::Value::text(std::string("a\0b", 3))}}) ==
+        "error: bcrypt cannot hash a password holding a NUL byte (it would be cut there) in "
+        "`bcrypt(p, 4)`");
 }
