@@ -32,7 +32,7 @@ Result<std::vector<OrphanCount>> count_orphans(const Catalog& catalog, Connector
   for (const TableInfo& t : catalog.tables) {
     if (!only.empty() && !only.count(t.qualified())) continue;
     for (const ForeignKey& fk : t.foreign_keys) {
-      const TableInfo* parent = catalog.find(fk.ref_schema, fk.ref_table);
+      const TableInfo* parent = catalog.find(fk.ref_schema.empty() ? t.schema : fk.ref_schema, fk.ref_table);
       if (!parent) continue;
       Result<Value> n = conn.query_value(SqlFilter{orphan_query(*s, t, fk, *parent), {}});
       if (!n.ok()) return n.take_error();
