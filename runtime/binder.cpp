@@ -565,7 +565,8 @@ class Binder {
     auto cat = out_.catalogs.find(t.source);
     auto dst_cat = out_.catalogs.find(t.target);
     if (cat == out_.catalogs.end() || dst_cat == out_.catalogs.end()) return;
-    std::string schema = s.from.parts.size() == 3 ? s.from.parts[1].text : "";
+    // `legacy.*` means the tables of the connection's own schema (a server shows others too).
+    std::string schema = s.from.parts.size() == 3 ? s.from.parts[1].text : cat->second.default_schema;
     const std::string& glob = s.from.parts.back().text;
     std::vector<std::string> skips;
     for (const Clause* c : clauses(s, Clause::Kind::skip))

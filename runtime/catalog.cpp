@@ -11,8 +11,8 @@ const ColumnInfo* TableInfo::column(const std::string& col) const {
 std::string TableInfo::qualified() const { return schema.empty() ? name : schema + "." + name; }
 
 const TableInfo* Catalog::find(const std::string& schema, const std::string& name) const {
-  if (schema.empty() && !default_schema.empty())
-    if (const TableInfo* t = find(default_schema, name)) return t;
+  // A server connection sees other schemas too: an unqualified name means its own.
+  if (schema.empty() && !default_schema.empty()) return find(default_schema, name);
   const TableInfo* found = nullptr;
   for (const TableInfo& t : tables) {
     if (t.name != name || (!schema.empty() && t.schema != schema)) continue;

@@ -45,8 +45,8 @@ struct Catalog {
   std::string default_schema;  // where an unqualified name is looked up first (PostgreSQL's
                                // current_schema(), the URL's MariaDB database); "" for none
 
-  // Finds `name`: in `schema` when given; else in the default schema, else the only table
-  // of that name (nullptr when several schemas hold one).
+  // Finds `name`: in `schema` when given; else in the default schema when there is one;
+  // else the only table of that name (nullptr when several schemas hold one).
   const TableInfo* find(const std::string& schema, const std::string& name) const;
   std::vector<std::string> table_names() const;
 };
