@@ -26,7 +26,7 @@ class MariadbConnector : public Connector {
 
   // SET FOREIGN_KEY_CHECKS (for `fk_checks = deferred`): off, rows whose parent is not
   // there yet are written; the session keeps the setting until it is set again.
-  Status set_foreign_key_checks(bool on);
+  Status set_foreign_key_checks(bool on) override;
 
   std::string dialect() const override { return "mariadb"; }
   Result<Catalog> introspect() override;

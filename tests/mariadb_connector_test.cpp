@@ -6,6 +6,9 @@
 
 #include <stdlib.h>
 
+#include <chrono>
+#include <cstring>
+
 #include "runtime/connect.hpp"
 #include "runtime/mariadb_connector.hpp"
 #include "runtime/mariadb_url.hpp"
@@ -662,4 +665,186 @@ TEST_CASE("mariadb: remove, execute, query_value, foreign key checks", "[mariadb
   REQUIRE_FALSE(myisam.ok());
   CHECK_THAT(myisam.error().message, Contains("`MyISAM` engine, which has no transactions"));
   REQUIRE(c->rollback().ok());
+}
+
+namespace {
+
+// LOAD DATA LOCAL INFILE fed from memory: the alternative bulk path, measured against the
+// connector's multi-row prepared INSERTs by the benchmark below.
+struct InfileFeed {
+  const std::string* data = nullptr;
+  size_t at = 0;
+};
+int infile_init(void** ptr, const char*, void* userdata) {
+  *ptr = userdata;
+  static_cast<InfileFeed*>(userdata)->at = 0;
+  return 0;
+}
+int infile_read(void* ptr, char* buf, unsigned int len) {
+  InfileFeed* f = static_cast<InfileFeed*>(ptr);
+  size_t n = std::min<size_t>(len, f->data->size() - f->at);
+  std::memcpy(buf, f->data->data() + f->at, n);
+  f->at += n;
+  return static_cast<int>(n);
+}
+void infile_end(void*) {}
+int infile_error(void*, char* msg, unsigned int len) {
+  std::snprintf(msg, len, "infile error");
+  return 1;
+}
+void tsv_escape(const std::string& s, std::string& out) {
+  for (char ch : s) {
+    switch (ch) {
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\\': out += "\\\\"; break;
+      case '\0': out += "\\0"; break;
+      default: out += ch;
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("mariadb bulk write benchmark: multi-row INSERT vs LOAD DATA LOCAL INFILE vs array binding", "[.][mariadb_bench]") {
+  const char* n_env = std::getenv("MIG_BENCH_ROWS");
+  size_t total = n_env ? std::strtoul(n_env, nullptr, 10) : 1000000;
+  const size_t per_batch = 5000;
+  std::string ddl = "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, total DECIMAL(12,2) NOT NULL, "
+                    "status VARCHAR(20) NOT NULL, created_at DATETIME(6) NOT NULL, note TEXT);";
+  std::vector<std::string> cols = {"id", "customer_id", "total", "status", "created_at", "note"};
+  auto make_batch = [&](size_t first) {
+    Batch b = batch(cols, {});
+    for (size_t i = first; i < first + per_batch && i < total; ++i)
+      b.rows.push_back({I(static_cast<int64_t>(i)), I(static_cast<int64_t>(i % 20000)),
+                        Value::decimal(mig::Decimal::from_cents(static_cast<int64_t>(i * 37 % 100000))),
+                        T(i % 2 ? "paid" : "shipped"),
+                        Value::timestamp({1600000000000000LL + static_cast<int64_t>(i) * 1000000}),
+                        i % 3 ? T("note " + std::to_string(i)) : Value()});
+    return b;
+  };
+  auto seconds = [](auto start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+
+  // The machine may be shared: the best of several rounds is reported.
+  const char* rounds_env = std::getenv("MIG_BENCH_ROUNDS");
+  int rounds = rounds_env ? std::atoi(rounds_env) : 3;
+  double best_insert = 1e9, best_load = 1e9, best_array = 1e9;
+  for (int round = 0; round < rounds; ++round) {
+    auto c = make_db("myc_bench_insert", ddl);
+    auto start = std::chrono::steady_clock::now();
+    for (size_t first = 0, seq = 1; first < total; first += per_batch, ++seq)
+      write_committed(*c, {"", "orders", {"id"}, ConflictPolicy::fail}, make_batch(first), static_cast<int64_t>(seq));
+    double insert_s = seconds(start);
+
+    fresh_mariadb_database("myc_bench_load");
+    mariadb_sql("myc_bench_load", ddl);
+    MYSQL* m = mysql_init(nullptr);
+    unsigned one = 1;
+    mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &one);
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    REQUIRE(mysql_real_connect(m, "127.0.0.1", "mig", mig::test::server_env("MIG_TEST_PASSWORD").c_str(),
+                               "myc_bench_load", std::stoul(mig::test::server_env("MIG_TEST_MARIADB_PORT")),
+                               nullptr, 0));
+    REQUIRE(mysql_query(m, "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES'") == 0);
+    InfileFeed feed;
+    mysql_set_local_infile_handler(m, infile_init, infile_read, infile_end, infile_error, &feed);
+    start = std::chrono::steady_clock::now();
+    for (size_t first = 0; first < total; first += per_batch) {
+      Batch b = make_batch(first);
+      std::string data;
+      for (const Row& r : b.rows) {
+        for (size_t i = 0; i < r.size(); ++i) {
+          if (i) data += '\t';
+          if (r[i].is_null()) data += "\\N";
+          else tsv_escape(mig::to_text(r[i]), data);
+        }
+        data += '\n';
+      }
+      feed.data = &data;
+      REQUIRE(mysql_query(m, "START TRANSACTION") == 0);
+      std::string sql = "LOAD DATA LOCAL INFILE 'batch' INTO TABLE orders CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' "
+                        "ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (id, customer_id, total, status, created_at, note)";
+      INFO(mysql_error(m));
+      REQUIRE(mysql_query(m, sql.c_str()) == 0);
+      REQUIRE(mysql_affected_rows(m) == b.rows.size());
+      REQUIRE(mysql_query(m, "COMMIT") == 0);
+    }
+    double load_s = seconds(start);
+    mysql_close(m);
+
+    // MariaDB's bulk execution (array binding, COM_STMT_BULK_EXECUTE): one single-row INSERT
+    // executed with a whole batch of values, column by column.
+    fresh_mariadb_database("myc_bench_array");
+    mariadb_sql("myc_bench_array", ddl);
+    m = mysql_init(nullptr);
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    REQUIRE(mysql_real_connect(m, "127.0.0.1", "mig", mig::test::server_env("MIG_TEST_PASSWORD").c_str(),
+                               "myc_bench_array", std::stoul(mig::test::server_env("MIG_TEST_MARIADB_PORT")),
+                               nullptr, 0));
+    REQUIRE(mysql_query(m, "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES'") == 0);
+    MYSQL_STMT* st = mysql_stmt_init(m);
+    std::string ins = "INSERT INTO orders (id, customer_id, total, status, created_at, note) VALUES (?, ?, ?, ?, ?, ?)";
+    REQUIRE(mysql_stmt_prepare(st, ins.c_str(), ins.size()) == 0);
+    start = std::chrono::steady_clock::now();
+    for (size_t first = 0; first < total; first += per_batch) {
+      Batch b = make_batch(first);
+      unsigned int n = static_cast<unsigned int>(b.rows.size());
+      std::vector<int64_t> ids(n), custs(n);
+      std::vector<std::string> totals(n);
+      std::vector<const char*> total_p(n), status_p(n), note_p(n);
+      std::vector<unsigned long> total_l(n), status_l(n), note_l(n);
+      std::vector<std::string> times(n);
+      std::vector<const char*> time_p(n);
+      std::vector<unsigned long> time_l(n);
+      std::vector<char> note_ind(n);
+      for (unsigned i = 0; i < n; ++i) {
+        const Row& r = b.rows[i];
+        ids[i] = r[0].as_int();
+        custs[i] = r[1].as_int();
+        totals[i] = r[2].as_decimal().to_string();
+        total_p[i] = totals[i].c_str();
+        total_l[i] = totals[i].size();
+        status_p[i] = r[3].as_text().c_str();
+        status_l[i] = r[3].as_text().size();
+        times[i] = mig::to_text(r[4]);
+        time_p[i] = times[i].c_str();
+        time_l[i] = times[i].size();
+        note_ind[i] = r[5].is_null() ? STMT_INDICATOR_NULL : STMT_INDICATOR_NONE;
+        note_p[i] = r[5].is_null() ? "" : r[5].as_text().c_str();
+        note_l[i] = r[5].is_null() ? 0 : r[5].as_text().size();
+      }
+      MYSQL_BIND bind[6];
+      std::memset(bind, 0, sizeof bind);
+      bind[0].buffer_type = MYSQL_TYPE_LONGLONG; bind[0].buffer = ids.data();
+      bind[1].buffer_type = MYSQL_TYPE_LONGLONG; bind[1].buffer = custs.data();
+      bind[2].buffer_type = MYSQL_TYPE_STRING; bind[2].buffer = total_p.data(); bind[2].length = total_l.data();
+      bind[3].buffer_type = MYSQL_TYPE_STRING; bind[3].buffer = status_p.data(); bind[3].length = status_l.data();
+      bind[4].buffer_type = MYSQL_TYPE_STRING; bind[4].buffer = time_p.data(); bind[4].length = time_l.data();
+      bind[5].buffer_type = MYSQL_TYPE_STRING; bind[5].buffer = note_p.data(); bind[5].length = note_l.data();
+      bind[5].u.indicator = note_ind.data();
+      REQUIRE(mysql_query(m, "START TRANSACTION") == 0);
+      REQUIRE(mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &n) == 0);
+      REQUIRE(mysql_stmt_bind_param(st, bind) == 0);
+      INFO(mysql_stmt_error(st));
+      REQUIRE(mysql_stmt_execute(st) == 0);
+      REQUIRE(mysql_stmt_affected_rows(st) == n);
+      REQUIRE(mysql_query(m, "COMMIT") == 0);
+    }
+    double array_s = seconds(start);
+    mysql_stmt_close(st);
+    mysql_close(m);
+    best_insert = std::min(best_insert, insert_s);
+    best_load = std::min(best_load, load_s);
+    best_array = std::min(best_array, array_s);
+  }
+  CHECK(mariadb_sql("myc_bench_insert", "SELECT COUNT(*), SUM(total) FROM orders") ==
+        mariadb_sql("myc_bench_array", "SELECT COUNT(*), SUM(total) FROM orders"));
+  WARN("array binding (bulk execution) " << best_array << " s (" << static_cast<int64_t>(total / best_array) << " rows/s)");
+  CHECK(mariadb_sql("myc_bench_insert", "SELECT COUNT(*), SUM(total) FROM orders") ==
+        mariadb_sql("myc_bench_load", "SELECT COUNT(*), SUM(total) FROM orders"));
+  WARN(total << " rows in batches of " << per_batch << ": multi-row INSERT " << best_insert << " s ("
+             << static_cast<int64_t>(total / best_insert) << " rows/s), LOAD DATA LOCAL INFILE " << best_load
+             << " s (" << static_cast<int64_t>(total / best_load) << " rows/s)");
 }
