@@ -81,6 +81,8 @@ Result<std::vector<MariadbTable>> load_mariadb_tables(
         t.info.schema = cell_text(r[0]);
         t.info.name = cell_text(r[1]);
         t.engine = cell_text(r[2]);
+        // information_schema compares names without case: `T` is not `t`.
+        if (only && (t.info.schema != only->schema || t.info.name != only->table)) return;
         tables.push_back(std::move(t));
       });
   if (!s.ok()) return s.error();

@@ -168,18 +168,27 @@ TEST_CASE("mariadb: TLS with a verified server certificate", "[mariadb]") {
   REQUIRE(cipher.ok());
   CHECK_FALSE(mig::to_text(*cipher).empty());
 
-  // The certificate names localhost, not 127.0.0.1: verification must fail there.
+  // The server's certificate also names 127.0.0.1 (subjectAltName): verified there too.
   std::string by_ip = "mariadb://mig:" + mig::test::server_env("MIG_TEST_PASSWORD") + "@127.0.0.1:" +
                       mig::test::server_env("MIG_TEST_MARIADB_PORT") + "/myc_tls?ssl-ca=" +
                       mig::test::server_env("MIG_TEST_CA") + "&ssl-verify-server-cert=true";
-  mig::Result<std::unique_ptr<MariadbConnector>> wrong = MariadbConnector::open(by_ip);
-  // 127.0.0.1 is in the certificate's subjectAltName: it verifies too.
-  INFO((wrong.ok() ? "" : wrong.error().message));
-  CHECK(wrong.ok());
+  mig::Result<std::unique_ptr<MariadbConnector>> ip = MariadbConnector::open(by_ip);
+  INFO((ip.ok() ? "" : ip.error().message));
+  CHECK(ip.ok());
+
+  // A CA that did not sign the server's certificate: refused, and the password not shown.
+  mig::test::TempDir dir("myc_tls");
+  std::string other_ca = (dir / "other.crt").string();
+  REQUIRE(std::system(("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other -keyout '" +
+                       (dir / "other.key").string() + "' -out '" + other_ca + "' >/dev/null 2>&1").c_str()) == 0);
+  mig::Result<std::unique_ptr<MariadbConnector>> foreign =
+      MariadbConnector::open(base + "?ssl-ca=" + other_ca + "&ssl-verify-server-cert=true");
+  REQUIRE_FALSE(foreign.ok());
+  CHECK_THAT(foreign.error().message, Contains("cannot connect to MariaDB at `mariadb://mig:***@localhost:"));
+  CHECK(foreign.error().message.find(mig::test::server_env("MIG_TEST_PASSWORD")) == std::string::npos);
   mig::Result<std::unique_ptr<MariadbConnector>> no_ca =
       MariadbConnector::open(base + "?ssl=true&ssl-ca=/nonexistent/ca.pem&ssl-verify-server-cert=true");
   REQUIRE_FALSE(no_ca.ok());
-  CHECK(no_ca.error().message.find(mig::test::server_env("MIG_TEST_PASSWORD")) == std::string::npos);
 }
 
 TEST_CASE("mariadb catalog: types, nullability, keys, foreign keys across databases", "[mariadb]") {
@@ -659,6 +668,13 @@ TEST_CASE("mariadb: remove, execute, query_value, foreign key checks", "[mariadb
   mig::Result<mig::Catalog> cat = c->introspect();  // the connection is still usable
   REQUIRE(cat.ok());
   CHECK(cat->find("", "hook") != nullptr);
+
+  // A uuid goes into BINARY(16) as its 16 bytes, into CHAR(36) and UUID as its text.
+  REQUIRE(c->execute("CREATE TABLE ids (id INT PRIMARY KEY, b BINARY(16), c CHAR(36), u UUID)").ok());
+  Value uid = Value::uuid(*mig::parse_uuid("123e4567-e89b-12d3-a456-426614174000"));
+  write_committed(*c, {"", "ids", {"id"}, ConflictPolicy::fail}, batch({"id", "b", "c", "u"}, {{I(1), uid, uid, uid}}), 4);
+  CHECK(mariadb_sql("myc_misc", "SELECT HEX(b), c, u FROM ids") ==
+        "123E4567E89B12D3A456426614174000\t123e4567-e89b-12d3-a456-426614174000\t123e4567-e89b-12d3-a456-426614174000\n");
 
   REQUIRE(c->begin().ok());
   mig::Result<mig::WriteOutcome> myisam = c->write({"", "old", {"id"}, ConflictPolicy::fail}, batch({"id"}, {{I(1)}}));
