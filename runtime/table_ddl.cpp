@@ -176,6 +176,11 @@ std::string references(const SqlSpelling& s, const ForeignKey& fk) {
 std::string target_column_type(const std::string& dialect, const ColumnInfo& col,
                                const std::string& from_dialect, bool in_key) {
   NativeType n = parse_native(col.native_type);
+  // SQLite's INTEGER and REAL (whatever they are called there) hold 64 bits.
+  if (from_dialect == "sqlite" || from_dialect == "csv") {
+    if (col.type == BaseType::int_) n.base = "bigint";
+    if (col.type == BaseType::float_) n.base = "double";
+  }
   bool same = dialect == from_dialect && !col.native_type.empty();
   if (dialect == "postgres") return same && postgres_builtin(n) ? col.native_type : postgres_type(col, n);
   if (dialect == "mariadb") {

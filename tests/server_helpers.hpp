@@ -47,15 +47,16 @@ inline std::string pipe_through(const std::string& command, const std::string& i
 
 // `sql` run by psql on database `db` (errors stop it); rows as `a|b` lines, unaligned.
 inline std::string pg_sql(const std::string& db, const std::string& sql) {
-  return pipe_through("PGPASSWORD='" + server_env("MIG_TEST_PASSWORD") +
-                          "' psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " +
+  server_env("MIG_TEST_PASSWORD");  // the shell reads it: the command never shows it
+  return pipe_through("PGPASSWORD=\"$MIG_TEST_PASSWORD\" psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " +
                           server_env("MIG_TEST_PG_PORT") + " -U mig -d '" + db + "'",
                       sql);
 }
 // `sql` run by the mariadb client on database `db` ("" for none); rows as tab-separated lines.
 inline std::string mariadb_sql(const std::string& db, const std::string& sql) {
-  return pipe_through("MYSQL_PWD='" + server_env("MIG_TEST_PASSWORD") +
-                          "' mariadb --no-defaults -N -B -h 127.0.0.1 -P " +
+  server_env("MIG_TEST_PASSWORD");
+  return pipe_through("MYSQL_PWD=\"$MIG_TEST_PASSWORD\" mariadb --no-defaults "
+                      "--default-character-set=utf8mb4 -N -B -h 127.0.0.1 -P " +
                           server_env("MIG_TEST_MARIADB_PORT") + " -u mig " +
                           (db.empty() ? "" : "-D '" + db + "'"),
                       sql);
