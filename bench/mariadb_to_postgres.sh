@@ -154,7 +154,7 @@ done
 
 row() {  # row NAME SECONDS KB
   awk -v n="$1" -v t="$2" -v kb="$3" -v rows="$total_rows" -v pgl="$t_pgl" -v pipe="$t_pipe" \
-    'BEGIN { printf "%-26s %8.2f s %10.0f rows/s %8.1f MB   %5.2fx pgloader's time   %5.2fx the pipe's\n",
+    'BEGIN { printf "%-26s %8.2f s %10.0f rows/s %8.1f MB   time %5.2fx pgloader, %5.2fx raw pipe\n",
              n, t, rows / t, kb / 1024, t / pgl, t / pipe }'
 }
 echo
@@ -163,5 +163,5 @@ row "migrun (unchanged)" "$t_mig" "$rss_mig"
 row "migrun (map on orders)" "$t_map" "$rss_map"
 row "pgloader" "$t_pgl" "$rss_pgl"
 row "raw pipe (mariadb | psql)" "$t_pipe" "$rss_pipe"
-awk -v a="$t_pgl" -v b="$t_mig" 'BEGIN { printf "migrun throughput = %.2fx pgloader'"'"'s\n", a / b }'
+awk -v a="$t_pgl" -v b="$t_mig" 'BEGIN { printf "migrun throughput = %.2fx pgloader\n", a / b }'
 awk -v r1="$rss_r1" -v r4="$rss_r4" 'BEGIN { printf "migrun peak RSS, order_items: %.1f MB at 1M rows, %.1f MB at 4M rows\n", r1 / 1024, r4 / 1024 }'
