@@ -32,11 +32,13 @@ constexpr const char* kColumnsSql =
     "  WHERE b.typtype <> 'd') "
     "SELECT t.nspname, t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
     "a.attnotnull, a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', "
-    "a.attidentity = 'a', bt.oid, bt.typtype, bt.typelem <> 0 AND bt.typlen = -1 "
+    "a.attidentity = 'a', bt.oid, bt.typtype, bt.typelem <> 0 AND bt.typlen = -1, "
+    "COALESCE(coll.collisdeterministic, true), a.atttypmod = -1 AND a.atttypid = bt.oid "
     "FROM t JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 "
     "AND NOT a.attisdropped "
     "LEFT JOIN resolved r ON r.start = a.atttypid "
     "JOIN pg_catalog.pg_type bt ON bt.oid = COALESCE(r.base, a.atttypid) "
+    "LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = a.attcollation "
     "ORDER BY t.nspname, t.relname, a.attnum";
 
 constexpr const char* kPrimaryKeysSql =
@@ -109,6 +111,8 @@ Status load_columns(PgConnection& conn, PgCatalog& cat, TableIndex& index) {
     type.identity_always = flag(res, i, 6);
     type.base_oid = static_cast<Oid>(std::strtoul(PQgetvalue(res, i, 7), nullptr, 10));
     type.is_array = flag(res, i, 9);
+    type.deterministic = flag(res, i, 10);
+    type.plain = flag(res, i, 11);
     type.type = pg_language_type(type.base_oid, PQgetvalue(res, i, 8)[0], type.is_array);
     c.type = type.type;
     t.info.columns.push_back(std::move(c));
@@ -185,8 +189,8 @@ bool PgTable::key_is_unique(const std::vector<std::string>& key) const {
 }
 
 const PgTable* PgCatalog::find(const std::string& schema, const std::string& name) const {
-  if (schema.empty() && !default_schema.empty())
-    if (const PgTable* t = find(default_schema, name)) return t;
+  // An unqualified name means the connection's own schema, as Catalog::find says.
+  if (schema.empty() && !default_schema.empty()) return find(default_schema, name);
   const PgTable* found = nullptr;
   for (const PgTable& t : tables) {
     if (t.info.name != name || (!schema.empty() && t.info.schema != schema)) continue;

@@ -27,7 +27,7 @@ struct PgCatalog {
   std::string default_schema;  // current_schema()
   std::vector<PgTable> tables;  // ordered by schema, then name
 
-  // As Catalog::find: in `schema` when given, else the default schema, else the only one.
+  // As Catalog::find: in `schema` when given, else in the default schema.
   const PgTable* find(const std::string& schema, const std::string& name) const;
   Catalog as_catalog() const;
 };

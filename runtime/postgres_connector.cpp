@@ -83,9 +83,7 @@ Result<const PgTable*> PostgresConnector::table(const std::string& schema, const
   }
   std::string shown = schema.empty() ? name : schema + "." + name;
   return Error{"PostgreSQL database `" + conn_->shown_url() + "` has no table " + quote_input(shown) +
-               (schema.empty() ? " in schema " + quote_input(catalog_->default_schema) +
-                                     " (or in exactly one other schema)"
-                               : "")};
+               (schema.empty() ? " in its schema " + quote_input(catalog_->default_schema) : "")};
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -290,10 +288,12 @@ Status PostgresConnector::commit(const CommitMarker& marker, const std::string& 
   }
   markers_known_ = true;
   stages_this_txn_.clear();
+  stages_filled_.clear();  // ON COMMIT DELETE ROWS emptied them
   return Status::success();
 }
 
 void PostgresConnector::forget_transaction_stages() {
+  stages_filled_.clear();
   for (const std::string& name : stages_this_txn_)
     for (auto it = stages_.begin(); it != stages_.end();)
       it = it->second == name ? stages_.erase(it) : std::next(it);

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,8 @@ class PostgresConnector : public Connector {
   // Numbers the staged rows' rounds (1 for the first row of each key, 2 for the second,
   // ...); the highest round and each later row's round.
   Result<int> number_rounds(const WriteShape& shape, std::map<size_t, int>& later);
+  bool has_duplicate_keys(const WriteShape& shape, const Batch& batch,
+                          const std::vector<size_t>& rows) const;
   Status upsert_round(const WriteShape& shape, const Batch& batch, int round,
                       const std::vector<size_t>& rows, WriteOutcome& out);
   Status collect_before(const WriteShape& shape, int round, WriteOutcome& out, size_t* found);
@@ -90,6 +93,7 @@ class PostgresConnector : public Connector {
   std::map<std::string, std::string> stages_;      // write shape -> its staging table
   std::vector<std::string> stages_this_txn_;       // created in the open transaction
   int stage_count_ = 0;                            // staging table names are never reused
+  std::set<std::string> stages_filled_;            // written in the open transaction
 };
 
 }  // namespace mig

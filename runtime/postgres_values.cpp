@@ -426,6 +426,17 @@ Status pg_write_text(const Value& v, const PgColumnType& column, std::string& ou
   return append_scalar(*fitted, out);
 }
 
+bool pg_text_equality(const PgColumnType& type) {
+  if (type.is_array || !type.plain) return false;
+  switch (type.base_oid) {
+    case kInt2: case kInt4: case kInt8: case kNumeric: case kUuid: case kBool: case kDate:
+    case kTimestamp: case kTimestamptz:
+      return true;
+    case kText: case kVarchar: return type.deterministic;
+    default: return false;
+  }
+}
+
 void append_copy_escaped(std::string_view text, std::string& out) {
   size_t from = 0;
   for (size_t i = 0; i < text.size(); ++i) {

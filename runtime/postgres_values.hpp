@@ -20,7 +20,17 @@ struct PgColumnType {
   bool is_array = false;           // read through to_json(), written as an array literal
   bool identity_always = false;    // GENERATED ALWAYS AS IDENTITY: an INSERT that gives it a
                                    // value must say OVERRIDING SYSTEM VALUE
+  bool deterministic = true;       // its collation compares equal only equal bytes
+  bool plain = true;               // no type modifier and no domain: a value is stored as
+                                   // given, never rounded (numeric(10,2)) or cut (varchar(3))
 };
+
+// Whether two values this connector writes to a column of `type` are equal for the server
+// exactly when their texts (pg_write_text, numeric with trailing zeros dropped) are: plain
+// ints, numeric, uuid, bool, dates and times, and text or varchar under a deterministic
+// collation. For other types (citext, char(n), floats, numeric(10,2) ...) only the server
+// can tell.
+bool pg_text_equality(const PgColumnType& type);
 
 // The language type of a column whose type (domains resolved) is `base_oid`, of kind
 // `typtype` (pg_type.typtype: b base, e enum, ...). The table is in postgres_values.cpp.

@@ -4,6 +4,7 @@
 // savepoints until the refused rows stand alone; the rest is written.
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "runtime/postgres_connector.hpp"
 #include "runtime/postgres_sql.hpp"
@@ -88,6 +89,7 @@ struct PostgresConnector::WriteShape {
   std::vector<size_t> key_pos;    // key columns' positions in the batch
   std::vector<size_t> rest_pos;   // the other columns' positions
   bool unique = false;            // a unique index on exactly the key: ON CONFLICT (key)
+  bool text_equality = false;     // the key's texts tell duplicates apart (pg_text_equality)
   bool overriding = false;        // a GENERATED ALWAYS identity column is given values
   std::string stage;              // pg_temp."mig_stage_N"
   std::string row_col;            // the staging table's batch-index column
@@ -134,6 +136,8 @@ Result<PostgresConnector::WriteShape> PostgresConnector::write_shape(const Write
     w.key_pos.push_back(static_cast<size_t>(
         std::find(batch.columns.begin(), batch.columns.end(), k) - batch.columns.begin()));
   w.unique = !request.key.empty() && t.key_is_unique(request.key);
+  w.text_equality = std::all_of(w.key_pos.begin(), w.key_pos.end(),
+                                [&](size_t p) { return pg_text_equality(w.types[p]); });
   w.row_col = free_name("mig_row", batch.columns);
   w.round_col = free_name("mig_round", batch.columns);
   return w;
@@ -217,6 +221,12 @@ Status PostgresConnector::write_slice(WriteShape& shape, const Batch& batch, con
   PgFailure failure = conn_->last_failure();
   if (Status s = conn_->exec("ROLLBACK TO SAVEPOINT mig_slice; RELEASE SAVEPOINT mig_slice"); !s.ok())
     return s;
+  // Two rows with one key that the texts did not tell apart (has_duplicate_keys): again,
+  // in rounds numbered by the server.
+  if (failure.sqlstate == "21000" && shape.text_equality) {
+    shape.text_equality = false;
+    return write_slice(shape, batch, enc, rows, out);
+  }
   if (!row_level(failure.sqlstate))
     return Error{"writing " + quote_input(shape.shown) + ": " + tried.error().message};
   if (rows.size() > 1) {
@@ -262,6 +272,10 @@ Status PostgresConnector::try_slice(WriteShape& shape, const Batch& batch, const
                                     const std::vector<size_t>& rows, WriteOutcome& out) {
   if (shape.policy == ConflictPolicy::fail) return copy_into_target(shape, enc, rows, out);
 
+  // The staging table is empty at the start of each transaction; a second slice in the
+  // same one (after a refused row) empties it first.
+  if (!stages_filled_.insert(shape.stage).second)
+    if (Status s = conn_->exec("TRUNCATE " + shape.stage); !s.ok()) return s;
   std::string data;
   for (size_t i : rows) {
     data += std::to_string(i);
@@ -277,7 +291,7 @@ Status PostgresConnector::try_slice(WriteShape& shape, const Batch& batch, const
     return s;
   std::map<size_t, int> later;
   int rounds = 1;
-  if (rows.size() > 1) {
+  if (rows.size() > 1 && (!shape.text_equality || has_duplicate_keys(shape, batch, rows))) {
     Result<int> n = number_rounds(shape, later);
     if (!n.ok()) return n.take_error();
     rounds = *n;
@@ -290,7 +304,39 @@ Status PostgresConnector::try_slice(WriteShape& shape, const Batch& batch, const
     }
     if (Status s = upsert_round(shape, batch, round, in_round, out); !s.ok()) return s;
   }
-  return conn_->exec("TRUNCATE " + shape.stage);
+  return Status::success();
+}
+
+// Whether two of `rows` have keys the server may find equal, told from the keys' texts
+// (only for a shape with text_equality); a null key equals nothing.
+bool PostgresConnector::has_duplicate_keys(const WriteShape& shape, const Batch& batch,
+                                           const std::vector<size_t>& rows) const {
+  std::unordered_set<std::string> seen;
+  seen.reserve(rows.size());
+  std::string key;
+  std::string text;
+  for (size_t i : rows) {
+    key.clear();
+    bool has_null = false;
+    for (size_t p : shape.key_pos) {
+      const Value& v = batch.rows[i][p];
+      if (v.is_null()) {
+        has_null = true;
+        break;
+      }
+      text.clear();
+      (void)pg_write_text(v, shape.types[p], text);  // encoded once already: cannot fail
+      if (shape.types[p].type == BaseType::decimal) {  // 1.50 = 1.5 = 1.500
+        Result<Decimal> d = Decimal::parse(text);
+        if (!d.ok()) return true;  // `1e+20`: let the server tell
+        text = d->normalized().to_string();
+      }
+      key += std::to_string(text.size()) + ":" + text;
+    }
+    if (has_null) continue;
+    if (!seen.insert(key).second) return true;
+  }
+  return false;
 }
 
 Status PostgresConnector::copy_into_target(const WriteShape& shape, const Encoded& enc,

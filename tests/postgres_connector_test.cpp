@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#include <chrono>
+
 #include "runtime/civil_time.hpp"
 #include "runtime/connect.hpp"
 #include "runtime/postgres_connector.hpp"
@@ -195,7 +197,8 @@ TEST_CASE("postgres catalog: types, nullability, defaults, keys, foreign keys ac
   CHECK(orders->foreign_keys[0].ref_schema == "public");
   CHECK(orders->foreign_keys[0].ref_table == "customers");
   CHECK(orders->foreign_keys[0].ref_columns == std::vector<std::string>{"id"});
-  const mig::TableInfo* lines = cat->find("", "lines");  // the only table of that name
+  CHECK(cat->find("", "lines") == nullptr);  // an unqualified name is in the default schema
+  const mig::TableInfo* lines = cat->find("sales", "lines");
   REQUIRE(lines);
   CHECK(lines->primary_key.empty());
   REQUIRE(lines->foreign_keys.size() == 1);
@@ -462,6 +465,26 @@ TEST_CASE("postgres duplicate keys in one batch are written in order, as row by 
   CHECK(query("pgc_dups", "SELECT string_agg(id || v, ',' ORDER BY id) FROM t") == "1e,2d");
 }
 
+TEST_CASE("postgres keys equal for the server but not as text are duplicates too", "[postgres]") {
+  auto c = make_db("pgc_dups_server", "CREATE TABLE t (code varchar(3), amount numeric(10, 2), v text, "
+                                      "PRIMARY KEY (code, amount));");
+  Batch b = batch({"code", "amount", "v"}, {{T("ab"), V(ValueKind::decimal, "1.001"), T("a")},
+                                            {T("ab  "), V(ValueKind::decimal, "1.004"), T("b")},
+                                            {T("ab"), V(ValueKind::decimal, "1"), T("c")}});
+  mig::WriteOutcome upd = write_committed(*c, {"", "t", {"code", "amount"}, ConflictPolicy::update}, b);
+  // `ab  ` is cut to `ab ` (varchar(3)), not `ab`; 1.001 and 1 are both 1.00.
+  CHECK(upd.inserted == 2);
+  CHECK(upd.updated == 1);
+  REQUIRE(upd.before.size() == 1);
+  CHECK(upd.before[0].first == 2);
+  CHECK(texts(upd.before[0].second) == "ab|1.00|a");
+  CHECK(query("pgc_dups_server", "SELECT string_agg(code || '/' || amount || '/' || v, ',' ORDER BY v) FROM t") ==
+        "ab /1.00/b,ab/1.00/c");
+  mig::WriteOutcome skip = write_committed(*c, {"", "t", {"code", "amount"}, ConflictPolicy::skip}, b, 2);
+  CHECK(skip.inserted == 0);
+  CHECK(skip.skipped == std::vector<size_t>{0, 1, 2});
+}
+
 TEST_CASE("postgres rows the server refuses are found and reported, the rest commits", "[postgres]") {
   ConflictPolicy policy = GENERATE(ConflictPolicy::fail, ConflictPolicy::skip, ConflictPolicy::update);
   auto c = make_db("pgc_refused", R"(
@@ -543,9 +566,8 @@ TEST_CASE("postgres hostile table and column names stay names and the canary sur
   std::vector<std::string> cols = {"select", "a`b", "名前", "q\"uote", "order", "$1"};
   mig::Result<mig::Catalog> cat = c->introspect();
   REQUIRE(cat.ok());
-  const mig::TableInfo* t = cat->find("", table);
+  const mig::TableInfo* t = cat->find(schema, table);
   REQUIRE(t);
-  CHECK(t->schema == schema);
   std::vector<std::string> names;
   for (const mig::ColumnInfo& col : t->columns) names.push_back(col.name);
   CHECK(names == cols);
@@ -694,4 +716,50 @@ TEST_CASE("postgres connection errors never show the password", "[postgres]") {
   ::unsetenv("PGPASSWORD");
   INFO((env.ok() ? "" : env.error().message));
   CHECK(env.ok());
+}
+
+// Not run by default (`mig_tests "[.pgbench]"` through tests/servers.sh): read and write
+// rates on a million rows, printed.
+TEST_CASE("postgres read and write rates on a million rows", "[.pgbench]") {
+  auto c = make_db("pgc_bench", R"(
+    CREATE TABLE src (id bigint PRIMARY KEY, n int, d numeric(12, 2), t text, ts timestamptz, b boolean);
+    INSERT INTO src SELECT i, i % 1000, i / 100.0, 'name ' || i, TIMESTAMPTZ '2024-01-01' + i * INTERVAL '1 second', i % 2 = 0
+      FROM generate_series(1, 1000000) i;
+    CREATE TABLE dst (LIKE src INCLUDING ALL);
+    ANALYZE src;
+  )");
+  ReadRequest r;
+  r.table = "src";
+  r.columns = {"id", "n", "d", "t", "ts", "b"};
+  r.key = {"id"};
+  r.limit = 5000;
+  std::vector<Batch> pages;
+  auto start = std::chrono::steady_clock::now();
+  size_t rows = 0;
+  for (;;) {
+    Batch got = read_all(*c, r);
+    if (got.rows.empty()) break;
+    rows += got.rows.size();
+    r.after = Row{got.rows.back()[0]};
+    pages.push_back(std::move(got));
+  }
+  auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  double read_s = secs();
+  WARN("read " << rows << " rows in " << read_s << " s: " << rows / read_s << " rows/s");
+  CHECK(rows == 1000000);
+
+  for (ConflictPolicy policy : {ConflictPolicy::fail, ConflictPolicy::skip, ConflictPolicy::update}) {
+    start = std::chrono::steady_clock::now();
+    int64_t seq = 0;
+    for (const Batch& b : pages) {
+      REQUIRE(c->begin().ok());
+      mig::Result<mig::WriteOutcome> w = c->write({"", "dst", {"id"}, policy}, b);
+      REQUIRE(w.ok());
+      REQUIRE(c->commit({"bench", "dev", "dst", ++seq}, "{}").ok());
+    }
+    double write_s = secs();
+    WARN("write (on conflict " << (policy == ConflictPolicy::fail ? "fail" : policy == ConflictPolicy::skip ? "skip" : "update")
+                               << ") " << rows << " rows in " << write_s << " s: " << rows / write_s << " rows/s");
+    REQUIRE(c->forget_markers("bench", "dev", "dst").ok());
+  }
 }
