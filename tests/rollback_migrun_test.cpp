@@ -127,6 +127,30 @@ TEST_CASE("rollback: a later run that wrote the same task is rolled back first",
   CHECK(items(dir.path()) == before);
 }
 
+TEST_CASE("rollback: a batch a killed run committed but never saved is undone too",
+          "[migrun][rollback]") {
+  TempDir dir("rb_dead_run");
+  make_case(dir.path(), 5000);
+  write_file(dir / "items.mig",  // every row read is written: --limit 1000 is one batch
+             "plan items\nsource src = sqlite(\"source.db\")\ntarget dst = sqlite(\"target.db\")\n"
+             "copy src.items -> dst.items {\n  map { * doubled = qty * 2 }\n"
+             "  on conflict update\n  batch 1000\n}\n");
+  const std::string before = items(dir.path());
+  REQUIRE(run_migrun(dir.path(), {"items.mig", "--limit", "1000", "--quiet"}).exit_code == 0);
+  REQUIRE(Db(dir / "target.db").scalar("SELECT count(*) FROM _mig_commits") == 1);
+  REQUIRE(items(dir.path()) != before);
+  // As if the run had died between the target's commit of batch 1 and the state store's:
+  // the target holds the rows and the batch's marker, the state store knows nothing of it.
+  Db(dir / kState).exec(
+      "UPDATE tasks SET checkpoint = NULL, batches = 0, rows_read = 0, rows_written = 0,"
+      " state = 'running'; DELETE FROM written_keys; UPDATE runs SET status = 'running'");
+  Outcome rb = run_migrun(dir.path(), {"rollback", "items.mig", "--run", "1", "--yes"});
+  INFO(rb.err);
+  REQUIRE(rb.exit_code == 0);
+  CHECK(items(dir.path()) == before);
+  CHECK(state_value(dir.path(), "SELECT status FROM runs WHERE id = 1") == "'aborted'");
+}
+
 TEST_CASE("rollback: refused while another migrun holds the plan's lock", "[migrun][rollback]") {
   TempDir dir("rb_lock");
   make_case(dir.path(), 1000);
