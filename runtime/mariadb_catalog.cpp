@@ -23,13 +23,15 @@ int64_t cell_int(const MariadbCell& c) {
 }
 
 // Runs `sql` with `params` as text, calling `row` for each result row.
-Status each_row(MariadbConnection& db, const std::string& sql, const std::vector<std::string>& params,
+Status each_row(MariadbConnection& db, const std::string& sql,
+                const std::vector<std::string>& params,
                 const std::function<void(const std::vector<MariadbCell>&)>& row) {
   Result<MariadbStatement> st = MariadbStatement::prepare(db.raw(), sql);
   if (!st.ok()) return Error{"reading the MariaDB catalog: " + st.error().message};
   MariadbParams p;
   for (const std::string& v : params) p.add_text(v);
-  if (Status s = st->execute(p); !s.ok()) return Error{"reading the MariaDB catalog: " + s.error().message};
+  if (Status s = st->execute(p); !s.ok())
+    return Error{"reading the MariaDB catalog: " + s.error().message};
   for (;;) {
     Result<bool> more = st->fetch();
     if (!more.ok()) return Error{"reading the MariaDB catalog: " + more.error().message};
@@ -100,8 +102,8 @@ Result<std::vector<MariadbTable>> load_mariadb_tables(
   where = scope(only, "CONSTRAINT_SCHEMA", "TABLE_NAME", params);
   s = each_row(db,
                "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CHECK_CLAUSE FROM "
-               "information_schema.CHECK_CONSTRAINTS WHERE " + where +
-                   " AND CHECK_CLAUSE LIKE 'json\\_valid(%'",
+               "information_schema.CHECK_CONSTRAINTS WHERE " +
+                   where + " AND CHECK_CLAUSE LIKE 'json\\_valid(%'",
                params, [&](const std::vector<MariadbCell>& r) {
                  json_checks[{cell_text(r[0]), cell_text(r[1])}].push_back(cell_text(r[2]));
                });
@@ -113,7 +115,8 @@ Result<std::vector<MariadbTable>> load_mariadb_tables(
       db,
       "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, "
       "IS_NULLABLE, COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL', EXTRA, "
-      "IS_GENERATED FROM information_schema.COLUMNS WHERE " + where,
+      "IS_GENERATED FROM information_schema.COLUMNS WHERE " +
+          where,
       params, [&](const std::vector<MariadbCell>& r) {
         Key k{cell_text(r[0]), cell_text(r[1])};
         MariadbTable* t = find(k.first, k.second);
@@ -146,17 +149,17 @@ Result<std::vector<MariadbTable>> load_mariadb_tables(
   };
   std::map<Key, std::vector<KeyPart>> parts;
   where = scope(only, "TABLE_SCHEMA", "TABLE_NAME", params);
-  s = each_row(
-      db,
-      "SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION, COLUMN_NAME, "
-      "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM "
-      "information_schema.KEY_COLUMN_USAGE WHERE " + where +
-          " AND (CONSTRAINT_NAME = 'PRIMARY' OR REFERENCED_TABLE_NAME IS NOT NULL)",
-      params, [&](const std::vector<MariadbCell>& r) {
-        parts[{cell_text(r[0]), cell_text(r[1])}].push_back(
-            {r[6].null ? std::string() : cell_text(r[2]), cell_int(r[3]), cell_text(r[4]),
-             cell_text(r[5]), cell_text(r[6]), cell_text(r[7])});
-      });
+  s = each_row(db,
+               "SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION, COLUMN_NAME, "
+               "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM "
+               "information_schema.KEY_COLUMN_USAGE WHERE " +
+                   where +
+                   " AND (CONSTRAINT_NAME = 'PRIMARY' OR REFERENCED_TABLE_NAME IS NOT NULL)",
+               params, [&](const std::vector<MariadbCell>& r) {
+                 parts[{cell_text(r[0]), cell_text(r[1])}].push_back(
+                     {r[6].null ? std::string() : cell_text(r[2]), cell_int(r[3]), cell_text(r[4]),
+                      cell_text(r[5]), cell_text(r[6]), cell_text(r[7])});
+               });
   if (!s.ok()) return s.error();
   for (auto& [k, list] : parts) {
     MariadbTable* t = find(k.first, k.second);
@@ -184,15 +187,17 @@ Result<std::vector<MariadbTable>> load_mariadb_tables(
   return tables;
 }
 
-Result<std::vector<std::vector<std::string>>> load_mariadb_unique_keys(
-    MariadbConnection& db, const std::string& schema, const std::string& table) {
+Result<std::vector<std::vector<std::string>>> load_mariadb_unique_keys(MariadbConnection& db,
+                                                                       const std::string& schema,
+                                                                       const std::string& table) {
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> indexes;
-  Status s = each_row(db,
-                      "SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS "
-                      "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0",
-                      {schema, table}, [&](const std::vector<MariadbCell>& r) {
-                        indexes[cell_text(r[0])].emplace_back(cell_int(r[1]), cell_text(r[2]));
-                      });
+  Status s =
+      each_row(db,
+               "SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS "
+               "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0",
+               {schema, table}, [&](const std::vector<MariadbCell>& r) {
+                 indexes[cell_text(r[0])].emplace_back(cell_int(r[1]), cell_text(r[2]));
+               });
   if (!s.ok()) return s.error();
   std::vector<std::vector<std::string>> out;
   for (auto& [name, cols] : indexes) {

@@ -28,8 +28,9 @@ Result<std::vector<MariadbTable>> load_mariadb_tables(
     MariadbConnection& db, const std::optional<MariadbTableFilter>& only);
 
 // The column sets of the table's unique indexes (the primary key among them).
-Result<std::vector<std::vector<std::string>>> load_mariadb_unique_keys(
-    MariadbConnection& db, const std::string& schema, const std::string& table);
+Result<std::vector<std::vector<std::string>>> load_mariadb_unique_keys(MariadbConnection& db,
+                                                                       const std::string& schema,
+                                                                       const std::string& table);
 
 // Whether `engine` keeps transactions (a batch must be all or nothing).
 bool mariadb_transactional_engine(const std::string& engine);

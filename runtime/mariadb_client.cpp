@@ -71,8 +71,8 @@ Result<MariadbConnection> MariadbConnection::open(const MariadbUrl& url, const s
 
   const char* password = url.password ? url.password->c_str() : std::getenv("MYSQL_PWD");
   if (!mysql_real_connect(m, url.host.c_str(), url.user.empty() ? nullptr : url.user.c_str(),
-                          password, url.database.empty() ? nullptr : url.database.c_str(),
-                          url.port, nullptr, CLIENT_MULTI_STATEMENTS)) {
+                          password, url.database.empty() ? nullptr : url.database.c_str(), url.port,
+                          nullptr, CLIENT_MULTI_STATEMENTS)) {
     MariadbError e = c.last_error();
     std::string hint;
     if (e.code == ER_ACCESS_DENIED_ERROR)
@@ -83,7 +83,8 @@ Result<MariadbConnection> MariadbConnection::open(const MariadbUrl& url, const s
     return Error{"MariaDB at `" + shown + "` refused the session settings: " + s.error().message};
   if (mysql_query(m, "SELECT @@max_allowed_packet") == 0) {
     if (MYSQL_RES* r = mysql_store_result(m)) {
-      if (MYSQL_ROW row = mysql_fetch_row(r); row && row[0]) c.max_packet_ = std::strtoull(row[0], nullptr, 10);
+      if (MYSQL_ROW row = mysql_fetch_row(r); row && row[0])
+        c.max_packet_ = std::strtoull(row[0], nullptr, 10);
       mysql_free_result(r);
     }
   }
@@ -98,8 +99,10 @@ Status MariadbConnection::exec(std::string_view sql) {
   MYSQL* m = raw();
   if (mysql_real_query(m, sql.data(), sql.size()) != 0) return Error{last_error().message};
   for (;;) {
-    if (MYSQL_RES* r = mysql_store_result(m)) mysql_free_result(r);
-    else if (mysql_field_count(m) != 0) return Error{last_error().message};
+    if (MYSQL_RES* r = mysql_store_result(m))
+      mysql_free_result(r);
+    else if (mysql_field_count(m) != 0)
+      return Error{last_error().message};
     int next = mysql_next_result(m);
     if (next > 0) return Error{last_error().message};
     if (next < 0) return Status::success();
@@ -113,7 +116,8 @@ Result<std::vector<MariadbWarning>> MariadbConnection::warnings() {
   if (!r) return Error{last_error().message};
   std::vector<MariadbWarning> out;
   while (MYSQL_ROW row = mysql_fetch_row(r))
-    out.push_back({row[0] ? row[0] : "", row[1] ? static_cast<unsigned>(std::strtoul(row[1], nullptr, 10)) : 0,
+    out.push_back({row[0] ? row[0] : "",
+                   row[1] ? static_cast<unsigned>(std::strtoul(row[1], nullptr, 10)) : 0,
                    one_line(row[2])});
   mysql_free_result(r);
   return out;
@@ -204,8 +208,12 @@ void MariadbParams::add(const Value& v, bool binary_uuid) {
       next(MYSQL_TYPE_NULL);
       wire_ += 2;
       break;
-    case ValueKind::int_: add_int(v.as_int()); break;
-    case ValueKind::bool_: add_int(v.as_bool() ? 1 : 0); break;
+    case ValueKind::int_:
+      add_int(v.as_int());
+      break;
+    case ValueKind::bool_:
+      add_int(v.as_bool() ? 1 : 0);
+      break;
     case ValueKind::float_: {
       Scalar& s = scalars_.emplace_back();
       s.d = v.as_float();
@@ -213,10 +221,18 @@ void MariadbParams::add(const Value& v, bool binary_uuid) {
       wire_ += 10;
       break;
     }
-    case ValueKind::decimal: owned(MYSQL_TYPE_NEWDECIMAL, v.as_decimal().to_string()); break;
-    case ValueKind::text: in_place(MYSQL_TYPE_STRING, v.as_text()); break;
-    case ValueKind::json: in_place(MYSQL_TYPE_STRING, v.as_json()); break;
-    case ValueKind::bytes: in_place(MYSQL_TYPE_BLOB, v.as_bytes()); break;
+    case ValueKind::decimal:
+      owned(MYSQL_TYPE_NEWDECIMAL, v.as_decimal().to_string());
+      break;
+    case ValueKind::text:
+      in_place(MYSQL_TYPE_STRING, v.as_text());
+      break;
+    case ValueKind::json:
+      in_place(MYSQL_TYPE_STRING, v.as_json());
+      break;
+    case ValueKind::bytes:
+      in_place(MYSQL_TYPE_BLOB, v.as_bytes());
+      break;
     case ValueKind::date:
       time(MYSQL_TYPE_DATE, int64_t{v.as_date().days} * kMicrosPerDay, MYSQL_TIMESTAMP_DATE);
       break;
@@ -227,16 +243,21 @@ void MariadbParams::add(const Value& v, bool binary_uuid) {
       time(MYSQL_TYPE_DATETIME, v.as_timestamptz().micros, MYSQL_TIMESTAMP_DATETIME);
       break;
     case ValueKind::uuid:
-      if (binary_uuid) owned(MYSQL_TYPE_BLOB, std::string(v.as_uuid().bytes.begin(), v.as_uuid().bytes.end()));
-      else owned(MYSQL_TYPE_STRING, format_uuid(v.as_uuid()));
+      if (binary_uuid)
+        owned(MYSQL_TYPE_BLOB, std::string(v.as_uuid().bytes.begin(), v.as_uuid().bytes.end()));
+      else
+        owned(MYSQL_TYPE_STRING, format_uuid(v.as_uuid()));
       break;
-    case ValueKind::list: owned(MYSQL_TYPE_STRING, to_text(v)); break;
+    case ValueKind::list:
+      owned(MYSQL_TYPE_STRING, to_text(v));
+      break;
   }
 }
 
 // ---- statements ------------------------------------------------------------------------
 
-Result<MariadbStatement> MariadbStatement::prepare(MYSQL* db, std::string_view sql, unsigned* code) {
+Result<MariadbStatement> MariadbStatement::prepare(MYSQL* db, std::string_view sql,
+                                                   unsigned* code) {
   MariadbStatement s;
   s.st_.reset(mysql_stmt_init(db));
   if (!s.st_) return Error{"out of memory preparing a MariaDB statement"};
@@ -260,7 +281,8 @@ Status MariadbStatement::execute(MariadbParams& params, unsigned* code) {
   if (params.size() != param_count())
     return Error{"a statement with " + std::to_string(param_count()) + " placeholders was given " +
                  std::to_string(params.size()) + " values"};
-  if ((params.size() && mysql_stmt_bind_param(st, params.data()) != 0) || mysql_stmt_execute(st) != 0) {
+  if ((params.size() && mysql_stmt_bind_param(st, params.data()) != 0) ||
+      mysql_stmt_execute(st) != 0) {
     if (code) *code = mysql_stmt_errno(st);
     return error();
   }
@@ -364,14 +386,32 @@ void MariadbStatement::finish() {
 
 bool mariadb_row_error(unsigned code) {
   switch (code) {
-    case ER_BAD_NULL_ERROR: case ER_DUP_ENTRY: case ER_DUP_UNIQUE: case ER_DUP_ENTRY_WITH_KEY_NAME:
-    case ER_NO_REFERENCED_ROW: case ER_NO_REFERENCED_ROW_2: case ER_ROW_IS_REFERENCED:
-    case ER_ROW_IS_REFERENCED_2: case ER_WARN_NULL_TO_NOTNULL: case ER_WARN_DATA_OUT_OF_RANGE:
-    case WARN_DATA_TRUNCATED: case ER_TRUNCATED_WRONG_VALUE: case ER_WARN_INVALID_TIMESTAMP:
-    case ER_INVALID_CHARACTER_STRING: case ER_NO_DEFAULT_FOR_FIELD: case ER_DIVISION_BY_ZERO:
-    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: case ER_ILLEGAL_VALUE_FOR_TYPE: case ER_DATA_TOO_LONG:
-    case ER_WRONG_VALUE_FOR_TYPE: case ER_CANT_CREATE_GEOMETRY_OBJECT: case ER_WRONG_VALUE:
-    case ER_SIGNAL_EXCEPTION: case ER_DATA_OUT_OF_RANGE: case ER_BAD_DATA: case ER_CONSTRAINT_FAILED:
+    case ER_BAD_NULL_ERROR:
+    case ER_DUP_ENTRY:
+    case ER_DUP_UNIQUE:
+    case ER_DUP_ENTRY_WITH_KEY_NAME:
+    case ER_NO_REFERENCED_ROW:
+    case ER_NO_REFERENCED_ROW_2:
+    case ER_ROW_IS_REFERENCED:
+    case ER_ROW_IS_REFERENCED_2:
+    case ER_WARN_NULL_TO_NOTNULL:
+    case ER_WARN_DATA_OUT_OF_RANGE:
+    case WARN_DATA_TRUNCATED:
+    case ER_TRUNCATED_WRONG_VALUE:
+    case ER_WARN_INVALID_TIMESTAMP:
+    case ER_INVALID_CHARACTER_STRING:
+    case ER_NO_DEFAULT_FOR_FIELD:
+    case ER_DIVISION_BY_ZERO:
+    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+    case ER_ILLEGAL_VALUE_FOR_TYPE:
+    case ER_DATA_TOO_LONG:
+    case ER_WRONG_VALUE_FOR_TYPE:
+    case ER_CANT_CREATE_GEOMETRY_OBJECT:
+    case ER_WRONG_VALUE:
+    case ER_SIGNAL_EXCEPTION:
+    case ER_DATA_OUT_OF_RANGE:
+    case ER_BAD_DATA:
+    case ER_CONSTRAINT_FAILED:
       return true;
     default:
       return false;
@@ -380,11 +420,21 @@ bool mariadb_row_error(unsigned code) {
 
 bool mariadb_data_warning(unsigned code) {
   switch (code) {
-    case ER_WARN_NULL_TO_NOTNULL: case ER_WARN_DATA_OUT_OF_RANGE: case WARN_DATA_TRUNCATED:
-    case ER_TRUNCATED_WRONG_VALUE: case ER_WARN_INVALID_TIMESTAMP: case ER_INVALID_CHARACTER_STRING:
-    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: case ER_ILLEGAL_VALUE_FOR_TYPE: case ER_DATA_TOO_LONG:
-    case ER_WRONG_VALUE_FOR_TYPE: case ER_WRONG_VALUE: case ER_DATA_OUT_OF_RANGE: case ER_BAD_DATA:
-    case ER_WARN_TOO_FEW_RECORDS: case ER_WARN_TOO_MANY_RECORDS:
+    case ER_WARN_NULL_TO_NOTNULL:
+    case ER_WARN_DATA_OUT_OF_RANGE:
+    case WARN_DATA_TRUNCATED:
+    case ER_TRUNCATED_WRONG_VALUE:
+    case ER_WARN_INVALID_TIMESTAMP:
+    case ER_INVALID_CHARACTER_STRING:
+    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+    case ER_ILLEGAL_VALUE_FOR_TYPE:
+    case ER_DATA_TOO_LONG:
+    case ER_WRONG_VALUE_FOR_TYPE:
+    case ER_WRONG_VALUE:
+    case ER_DATA_OUT_OF_RANGE:
+    case ER_BAD_DATA:
+    case ER_WARN_TOO_FEW_RECORDS:
+    case ER_WARN_TOO_MANY_RECORDS:
       return true;
     default:
       return false;

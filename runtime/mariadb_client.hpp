@@ -88,16 +88,16 @@ class MariadbParams {
 struct MariadbCell {
   enum_field_types type = MYSQL_TYPE_NULL;  // the server's type for the column
   bool is_unsigned = false;
-  bool binary = false;                      // a binary string (charset 63), not text
-  unsigned decimals = 0;                    // fraction digits of a TIME (as MariaDB shows it)
+  bool binary = false;    // a binary string (charset 63), not text
+  unsigned decimals = 0;  // fraction digits of a TIME (as MariaDB shows it)
   my_bool null = 0;
   my_bool error = 0;
   unsigned long length = 0;
-  int64_t i = 0;                            // integer types (and YEAR)
-  double d = 0;                             // DOUBLE
-  float f = 0;                              // FLOAT
-  MYSQL_TIME t{};                           // DATE, DATETIME, TIMESTAMP, TIME
-  std::string buf;                          // everything else, as bytes
+  int64_t i = 0;    // integer types (and YEAR)
+  double d = 0;     // DOUBLE
+  float f = 0;      // FLOAT
+  MYSQL_TIME t{};   // DATE, DATETIME, TIMESTAMP, TIME
+  std::string buf;  // everything else, as bytes
 
   enum class Kind { integer, dbl, flt, time, bytes };
   Kind kind = Kind::bytes;
@@ -107,7 +107,8 @@ struct MariadbCell {
 class MariadbStatement {
  public:
   // `code` (when given) gets the server's error code of a failure.
-  static Result<MariadbStatement> prepare(MYSQL* db, std::string_view sql, unsigned* code = nullptr);
+  static Result<MariadbStatement> prepare(MYSQL* db, std::string_view sql,
+                                          unsigned* code = nullptr);
 
   unsigned param_count() const { return mysql_stmt_param_count(st_.get()); }
   // Executes with `params` (as many as the statement has placeholders); rows, if any,

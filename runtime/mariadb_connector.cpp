@@ -57,7 +57,8 @@ std::string MariadbConnector::qualified(const std::string& schema, const std::st
 Result<MariadbStatement*> MariadbConnector::statement(const std::string& sql, unsigned* code) {
   auto it = statements_.find(sql);
   if (it != statements_.end()) return &it->second;
-  if (statements_.size() >= kMaxCachedStatements) statements_.clear();  // the server's count is limited
+  if (statements_.size() >= kMaxCachedStatements)
+    statements_.clear();  // the server's count is limited
   Result<MariadbStatement> st = MariadbStatement::prepare(db_.raw(), sql, code);
   if (!st.ok()) return st.take_error();
   return &statements_.emplace(sql, std::move(*st)).first->second;
@@ -73,14 +74,16 @@ Result<MariadbStatement*> MariadbConnector::run(const std::string& sql, unsigned
 
 // ---- catalog ---------------------------------------------------------------------------
 
-Result<const MariadbTable*> MariadbConnector::table(const std::string& schema, const std::string& name) {
+Result<const MariadbTable*> MariadbConnector::table(const std::string& schema,
+                                                    const std::string& name) {
   std::pair<std::string, std::string> k{schema.empty() ? database_ : schema, name};
   if (auto it = tables_.find(k); it != tables_.end()) return &it->second;
   if (Status s = check_identifier(name, "table"); !s.ok()) return s.error();
   if (k.first.empty())
     return Error{"table " + quote_input(name) + " has no database: the URL `" + shown_ +
                  "` names none, so name it as `database.table`"};
-  Result<std::vector<MariadbTable>> found = load_mariadb_tables(db_, MariadbTableFilter{k.first, name});
+  Result<std::vector<MariadbTable>> found =
+      load_mariadb_tables(db_, MariadbTableFilter{k.first, name});
   if (!found.ok()) return found.take_error();
   if (found->empty())
     return Error{"MariaDB database " + quote_input(k.first) + " has no table " + quote_input(name)};
@@ -121,7 +124,8 @@ Result<int64_t> MariadbConnector::count(const ReadRequest& request) {
   if (!where.ok()) return where.take_error();
   params_.clear();
   bind_filters(request.filters);
-  Result<MariadbStatement*> st = run("SELECT COUNT(*) FROM " + qualified(request.schema, request.table) + *where);
+  Result<MariadbStatement*> st =
+      run("SELECT COUNT(*) FROM " + qualified(request.schema, request.table) + *where);
   if (!st.ok()) return st.take_error();
   Result<bool> row = (*st)->fetch();
   if (!row.ok()) return row.take_error();
@@ -151,9 +155,11 @@ Result<Batch> MariadbConnector::read(const ReadRequest& request) {
   bind_filters(request.filters);
   if (request.after && !request.key.empty()) {
     std::vector<size_t> binds;
-    sql += (request.filters.empty() ? " WHERE (" : " AND (") + mariadb_after_predicate(request.key, binds) + ")";
+    sql += (request.filters.empty() ? " WHERE (" : " AND (") +
+           mariadb_after_predicate(request.key, binds) + ")";
     for (size_t k : binds)
-      params_.add((*request.after)[k], mariadb_binary_column(t.column(request.key[k])->native_type));
+      params_.add((*request.after)[k],
+                  mariadb_binary_column(t.column(request.key[k])->native_type));
   }
   if (!request.key.empty()) sql += " ORDER BY " + mariadb_quote_list(request.key);
   sql += " LIMIT ?";
@@ -182,7 +188,8 @@ Result<Batch> MariadbConnector::read(const ReadRequest& request) {
         row[i] = std::move(*v);
         continue;
       }
-      if (!problem) problem = "column " + quote_input(request.columns[i]) + ": " + v.error().message;
+      if (!problem)
+        problem = "column " + quote_input(request.columns[i]) + ": " + v.error().message;
       if (is_key[i]) row[i] = mariadb_stored_value(cells[i]);
     }
     if (problem) batch.unreadable.push_back(RefusedRow{batch.rows.size(), *problem});
@@ -193,7 +200,9 @@ Result<Batch> MariadbConnector::read(const ReadRequest& request) {
 
 // ---- transactions and markers ----------------------------------------------------------
 
-std::string MariadbConnector::markers_table() const { return mariadb_quote(database_) + ".`_mig_commits`"; }
+std::string MariadbConnector::markers_table() const {
+  return mariadb_quote(database_) + ".`_mig_commits`";
+}
 
 // DDL commits any open transaction in MariaDB: the markers table is made before the first
 // batch begins, never inside one.
@@ -201,14 +210,18 @@ Status MariadbConnector::begin() {
   if (in_transaction_) return Error{"begin of a batch while another is open on `" + shown_ + "`"};
   if (!markers_ready_) {
     if (database_.empty())
-      return Error{"the MariaDB URL `" + shown_ + "` names no database: writing needs one for "
+      return Error{"the MariaDB URL `" + shown_ +
+                   "` names no database: writing needs one for "
                    "its commit markers (add `/DATABASE` to the URL)"};
-    Status s = db_.exec("CREATE TABLE IF NOT EXISTS " + markers_table() +
-                        " (plan VARCHAR(255) NOT NULL, env VARCHAR(100) NOT NULL, "
-                        "task VARCHAR(255) NOT NULL, batch BIGINT NOT NULL, outcome LONGTEXT NOT NULL, "
-                        "committed_at DATETIME(6) NOT NULL, PRIMARY KEY (plan, env, task, batch)) "
-                        "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-    if (!s.ok()) return Error{"creating the commit markers table " + markers_table() + ": " + s.error().message};
+    Status s =
+        db_.exec("CREATE TABLE IF NOT EXISTS " + markers_table() +
+                 " (plan VARCHAR(255) NOT NULL, env VARCHAR(100) NOT NULL, "
+                 "task VARCHAR(255) NOT NULL, batch BIGINT NOT NULL, outcome LONGTEXT NOT NULL, "
+                 "committed_at DATETIME(6) NOT NULL, PRIMARY KEY (plan, env, task, batch)) "
+                 "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    if (!s.ok())
+      return Error{"creating the commit markers table " + markers_table() + ": " +
+                   s.error().message};
     markers_ready_ = true;
   }
   if (Status s = db_.exec("START TRANSACTION"); !s.ok()) return s;
@@ -257,7 +270,8 @@ Result<std::optional<std::string>> MariadbConnector::committed(const CommitMarke
   params_.add_int(marker.batch);
   unsigned code = 0;
   Result<MariadbStatement*> st = run("SELECT outcome FROM " + markers_table() +
-                                     " WHERE plan = ? AND env = ? AND task = ? AND batch = ?", &code);
+                                         " WHERE plan = ? AND env = ? AND task = ? AND batch = ?",
+                                     &code);
   if (!st.ok()) {
     if (code == ER_NO_SUCH_TABLE) return std::optional<std::string>();  // no batch yet
     return st.take_error();

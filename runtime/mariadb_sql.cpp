@@ -20,7 +20,8 @@ std::string mariadb_quote_list(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string mariadb_after_predicate(const std::vector<std::string>& key, std::vector<size_t>& binds) {
+std::string mariadb_after_predicate(const std::vector<std::string>& key,
+                                    std::vector<size_t>& binds) {
   if (key.size() == 1) {
     binds.push_back(0);
     return mariadb_quote(key[0]) + " > ?";
@@ -54,7 +55,8 @@ std::string mariadb_key_in_list(const std::vector<std::string>& key, size_t coun
 
 std::string mariadb_key_equals(const std::vector<std::string>& key) {
   std::string sql;
-  for (size_t i = 0; i < key.size(); ++i) sql += (i ? " AND " : "") + mariadb_quote(key[i]) + " = ?";
+  for (size_t i = 0; i < key.size(); ++i)
+    sql += (i ? " AND " : "") + mariadb_quote(key[i]) + " = ?";
   return sql;
 }
 

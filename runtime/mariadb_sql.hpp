@@ -18,7 +18,8 @@ std::string mariadb_quote_list(const std::vector<std::string>& names);
 // to return 10 on a 100,000-row table), so the comparison is spelled out with `k1 >= ?`
 // in front for the range optimizer: `k1 >= ? AND (k1 > ? OR (k1 = ? AND k2 > ?))`.
 // `binds` gets, for each placeholder in order, the position in the key of its value.
-std::string mariadb_after_predicate(const std::vector<std::string>& key, std::vector<size_t>& binds);
+std::string mariadb_after_predicate(const std::vector<std::string>& key,
+                                    std::vector<size_t>& binds);
 
 // `k` IN (?, ...) or (`k1`, `k2`) IN ((?, ?), ...) for `count` keys: a range look-up
 // (MariaDB optimizes a row IN list, unlike a row comparison).

@@ -65,8 +65,10 @@ Status apply_option(MariadbUrl& u, std::string_view pair) {
   if (name == "ssl" || name == "ssl-verify-server-cert") {
     Result<bool> on = parse_flag(name, *value);
     if (!on.ok()) return on.error();
-    if (name == "ssl") u.ssl = *on;
-    else u.verify_server_cert = *on;
+    if (name == "ssl")
+      u.ssl = *on;
+    else
+      u.verify_server_cert = *on;
     return Status::success();
   }
   return Error{"unknown option " + quote_input(name) + " (the known ones are " +
@@ -115,7 +117,8 @@ Result<MariadbUrl> parse_parts(std::string_view url) {
     if (!db.ok()) return db.take_error();
     u.database = std::move(*db);
     if (u.database.find('/') != std::string::npos)
-      return Error{"the database name " + quote_input(u.database) + " has a `/` (write it as `%2F`)"};
+      return Error{"the database name " + quote_input(u.database) +
+                   " has a `/` (write it as `%2F`)"};
   }
   // The password may hold `@` and `:`: the user ends at the first `:`, the host starts
   // after the last `@`.

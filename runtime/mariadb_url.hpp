@@ -11,11 +11,11 @@
 namespace mig {
 
 struct MariadbUrl {
-  std::string user;                 // empty: the client library's default (the OS user)
+  std::string user;                     // empty: the client library's default (the OS user)
   std::optional<std::string> password;  // nullopt: none in the URL (MYSQL_PWD may give one)
-  std::string host = "localhost";   // always reached over TCP, also `localhost`
+  std::string host = "localhost";       // always reached over TCP, also `localhost`
   unsigned port = 3306;
-  std::string database;             // empty: none (reads then need a schema; writes fail)
+  std::string database;  // empty: none (reads then need a schema; writes fail)
   // TLS: `ssl=true` requires it; a CA, certificate or key turns it on too.
   bool ssl = false;
   std::string ssl_ca, ssl_cert, ssl_key;

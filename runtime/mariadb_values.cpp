@@ -30,8 +30,8 @@ std::string time_text(const MYSQL_TIME& t, enum_field_types type, unsigned decim
   } else if (type == MYSQL_TYPE_DATE || type == MYSQL_TYPE_NEWDATE) {
     std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", t.year, t.month, t.day);
   } else {
-    std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u", t.year, t.month, t.day,
-                  t.hour, t.minute, t.second);
+    std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u", t.year, t.month, t.day, t.hour,
+                  t.minute, t.second);
   }
   std::string out = buf;
   if (type != MYSQL_TYPE_DATE && type != MYSQL_TYPE_NEWDATE && t.second_part) {
@@ -49,8 +49,7 @@ Result<int64_t> time_micros(const MYSQL_TIME& t, enum_field_types type) {
   std::string shown = quote_input(time_text(t, type));
   if (t.year == 0 && t.month == 0 && t.day == 0)
     return Error{shown + " is a MariaDB zero date, not a real date"};
-  if (t.month == 0 || t.day == 0)
-    return Error{shown + " has a zero month or day, not a real date"};
+  if (t.month == 0 || t.day == 0) return Error{shown + " has a zero month or day, not a real date"};
   CivilDate d{static_cast<int>(t.year), static_cast<int>(t.month), static_cast<int>(t.day)};
   if (!is_valid_date(d)) return Error{shown + " is not a real date"};
   return days_from_civil(d) * kMicrosPerDay +
@@ -91,18 +90,30 @@ std::string shown_bytes(const MariadbCell& c) {
 
 const char* article_name(BaseType t) {
   switch (t) {
-    case BaseType::int_: return "an int";
-    case BaseType::decimal: return "a decimal";
-    case BaseType::float_: return "a float";
-    case BaseType::text: return "valid UTF-8 text";
-    case BaseType::bool_: return "a bool";
-    case BaseType::date: return "a date";
-    case BaseType::timestamp: return "a timestamp";
-    case BaseType::timestamptz: return "a timestamptz";
-    case BaseType::uuid: return "a uuid";
-    case BaseType::json: return "valid json";
-    case BaseType::bytes: return "bytes";
-    default: return "a value";
+    case BaseType::int_:
+      return "an int";
+    case BaseType::decimal:
+      return "a decimal";
+    case BaseType::float_:
+      return "a float";
+    case BaseType::text:
+      return "valid UTF-8 text";
+    case BaseType::bool_:
+      return "a bool";
+    case BaseType::date:
+      return "a date";
+    case BaseType::timestamp:
+      return "a timestamp";
+    case BaseType::timestamptz:
+      return "a timestamptz";
+    case BaseType::uuid:
+      return "a uuid";
+    case BaseType::json:
+      return "valid json";
+    case BaseType::bytes:
+      return "bytes";
+    default:
+      return "a value";
   }
 }
 
@@ -110,7 +121,8 @@ Result<Value> read_integer(const MariadbCell& c, BaseType type) {
   switch (type) {
     case BaseType::int_:
       if (above_int_range(c))
-        return Error{quote_input(integer_text(c)) + " is above the largest int (9223372036854775807)"};
+        return Error{quote_input(integer_text(c)) +
+                     " is above the largest int (9223372036854775807)"};
       return Value::integer(c.i);
     case BaseType::bool_:
       if (c.i == 0 || c.i == 1) return Value::boolean(c.i == 1);
@@ -120,9 +132,13 @@ Result<Value> read_integer(const MariadbCell& c, BaseType type) {
       if (!d.ok()) return Error{quote_input(integer_text(c)) + " is not a decimal"};
       return Value::decimal(*d);
     }
-    case BaseType::float_: return Value::floating(c.is_unsigned ? static_cast<double>(static_cast<uint64_t>(c.i)) : static_cast<double>(c.i));
-    case BaseType::text: return Value::text(integer_text(c));
-    default: return mariadb_natural_value(c);
+    case BaseType::float_:
+      return Value::floating(c.is_unsigned ? static_cast<double>(static_cast<uint64_t>(c.i))
+                                           : static_cast<double>(c.i));
+    case BaseType::text:
+      return Value::text(integer_text(c));
+    default:
+      return mariadb_natural_value(c);
   }
 }
 
@@ -140,8 +156,10 @@ Result<Value> read_time(const MariadbCell& c, BaseType type) {
       if (type == BaseType::timestamp) return Value::timestamp(Timestamp{*m});
       return Value::timestamptz(TimestampTz{*m});
     }
-    case BaseType::text: return Value::text(time_text(c.t, c.type, c.decimals));
-    default: return mariadb_natural_value(c);
+    case BaseType::text:
+      return Value::text(time_text(c.t, c.type, c.decimals));
+    default:
+      return mariadb_natural_value(c);
   }
 }
 
@@ -149,7 +167,8 @@ Result<Value> read_bytes(const MariadbCell& c, BaseType type) {
   std::string_view b = c.bytes();
   auto refuse = [&] { return Error{shown_bytes(c) + " is not " + article_name(type)}; };
   switch (type) {
-    case BaseType::bytes: return Value::bytes(std::string(b));
+    case BaseType::bytes:
+      return Value::bytes(std::string(b));
     case BaseType::text:
       if (!is_valid_utf8(b)) return refuse();
       return Value::text(std::string(b));
@@ -212,8 +231,8 @@ BaseType mariadb_column_type(std::string_view data_type, std::string_view column
   std::string ct = lower_ascii(column_type);
   if (dt == "tinyint" && starts_with(ct, "tinyint(1)")) return BaseType::bool_;
   if (dt == "bit") return starts_with(ct, "bit(1)") ? BaseType::bool_ : BaseType::int_;
-  if (dt == "tinyint" || dt == "smallint" || dt == "mediumint" || dt == "int" ||
-      dt == "integer" || dt == "bigint" || dt == "year")
+  if (dt == "tinyint" || dt == "smallint" || dt == "mediumint" || dt == "int" || dt == "integer" ||
+      dt == "bigint" || dt == "year")
     return BaseType::int_;
   if (dt == "decimal" || dt == "numeric") return BaseType::decimal;
   if (dt == "float" || dt == "double" || dt == "real" || dt == "double precision")
@@ -233,15 +252,19 @@ BaseType mariadb_column_type(std::string_view data_type, std::string_view column
 
 bool mariadb_binary_column(std::string_view column_type) {
   std::string ct = lower_ascii(column_type);
-  return starts_with(ct, "binary") || starts_with(ct, "varbinary") || ct.find("blob") != std::string::npos;
+  return starts_with(ct, "binary") || starts_with(ct, "varbinary") ||
+         ct.find("blob") != std::string::npos;
 }
 
 Result<Value> mariadb_read_cell(const MariadbCell& c, BaseType type) {
   if (c.null) return Value();
   switch (c.kind) {
-    case MariadbCell::Kind::integer: return read_integer(c, type);
-    case MariadbCell::Kind::time: return read_time(c, type);
-    case MariadbCell::Kind::bytes: return read_bytes(c, type);
+    case MariadbCell::Kind::integer:
+      return read_integer(c, type);
+    case MariadbCell::Kind::time:
+      return read_time(c, type);
+    case MariadbCell::Kind::bytes:
+      return read_bytes(c, type);
     case MariadbCell::Kind::dbl:
     case MariadbCell::Kind::flt: {
       double d = c.kind == MariadbCell::Kind::dbl ? c.d : widen_float(c.f);
@@ -255,13 +278,15 @@ Result<Value> mariadb_read_cell(const MariadbCell& c, BaseType type) {
 Value mariadb_stored_value(const MariadbCell& c) {
   if (c.null) return Value();
   switch (c.kind) {
-    case MariadbCell::Kind::time: return Value::text(time_text(c.t, c.type));
+    case MariadbCell::Kind::time:
+      return Value::text(time_text(c.t, c.type));
     case MariadbCell::Kind::bytes:
       if (c.type == MYSQL_TYPE_NEWDECIMAL || c.type == MYSQL_TYPE_DECIMAL ||
           (!c.binary && is_valid_utf8(c.bytes())))
         return Value::text(std::string(c.bytes()));
       return Value::bytes(std::string(c.bytes()));
-    default: return mariadb_natural_value(c);
+    default:
+      return mariadb_natural_value(c);
   }
 }
 
@@ -274,8 +299,10 @@ Value mariadb_natural_value(const MariadbCell& c) {
         return d.ok() ? Value::decimal(*d) : Value::text(integer_text(c));
       }
       return Value::integer(c.i);
-    case MariadbCell::Kind::dbl: return Value::floating(c.d);
-    case MariadbCell::Kind::flt: return Value::floating(widen_float(c.f));
+    case MariadbCell::Kind::dbl:
+      return Value::floating(c.d);
+    case MariadbCell::Kind::flt:
+      return Value::floating(widen_float(c.f));
     case MariadbCell::Kind::time: {
       if (c.type == MYSQL_TYPE_TIME) return Value::text(time_text(c.t, c.type, c.decimals));
       Result<int64_t> m = time_micros(c.t, c.type);

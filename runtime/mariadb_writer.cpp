@@ -35,9 +35,12 @@ struct KeyEqual {
 
 const char* policy_name(ConflictPolicy p) {
   switch (p) {
-    case ConflictPolicy::skip: return "skip";
-    case ConflictPolicy::update: return "update";
-    case ConflictPolicy::fail: return "fail";
+    case ConflictPolicy::skip:
+      return "skip";
+    case ConflictPolicy::update:
+      return "update";
+    case ConflictPolicy::fail:
+      return "fail";
   }
   return "fail";
 }
@@ -56,12 +59,24 @@ size_t wire_size(const Row& row) {
   size_t n = 0;
   for (const Value& v : row) {
     switch (v.kind()) {
-      case ValueKind::text: n += v.as_text().size() + 11; break;
-      case ValueKind::json: n += v.as_json().size() + 11; break;
-      case ValueKind::bytes: n += v.as_bytes().size() + 11; break;
-      case ValueKind::decimal: n += 53; break;
-      case ValueKind::list: n += 11 + to_text(v).size(); break;
-      default: n += 18; break;
+      case ValueKind::text:
+        n += v.as_text().size() + 11;
+        break;
+      case ValueKind::json:
+        n += v.as_json().size() + 11;
+        break;
+      case ValueKind::bytes:
+        n += v.as_bytes().size() + 11;
+        break;
+      case ValueKind::decimal:
+        n += 53;
+        break;
+      case ValueKind::list:
+        n += 11 + to_text(v).size();
+        break;
+      default:
+        n += 18;
+        break;
     }
   }
   return n;
@@ -79,7 +94,7 @@ size_t power_of_two_below(size_t n) {
 
 // The statements and facts one write request needs.
 struct MariadbConnector::WriteShape {
-  std::string table_name;        // for messages
+  std::string table_name;  // for messages
   ConflictPolicy policy = ConflictPolicy::fail;
   std::vector<std::string> columns;
   std::vector<size_t> key_pos;   // key columns' positions in the batch
@@ -93,11 +108,11 @@ struct MariadbConnector::WriteShape {
   // The upsert can only ever meet the key's row: the key is the primary key (checked first)
   // or the only unique index. Else existing rows are updated one UPDATE each.
   bool upsert_exact = false;
-  std::string exists_sql;        // SELECT 1 ... WHERE key = ? FOR UPDATE
-  std::string before_sql;        // SELECT batch columns ... WHERE key = ? FOR UPDATE
-  std::string update_sql;        // UPDATE ... SET rest WHERE key
+  std::string exists_sql;  // SELECT 1 ... WHERE key = ? FOR UPDATE
+  std::string before_sql;  // SELECT batch columns ... WHERE key = ? FOR UPDATE
+  std::string update_sql;  // UPDATE ... SET rest WHERE key
   size_t rows_per_statement = 1;
-  size_t packet_budget = 0;      // bytes of values per statement
+  size_t packet_budget = 0;  // bytes of values per statement
 };
 
 // Consecutive rows of a batch written together; under skip/update their keys differ.
@@ -121,7 +136,8 @@ Result<MariadbConnector::WriteShape> MariadbConnector::write_shape(const WriteRe
     return Error{"`on conflict " + std::string(policy_name(request.on_conflict)) + "` into " +
                  quote_input(t.qualified()) + " needs a key"};
   if (!mariadb_transactional_engine((*found)->engine))
-    return Error{"table " + quote_input(t.qualified()) + " uses the " + quote_input((*found)->engine) +
+    return Error{"table " + quote_input(t.qualified()) + " uses the " +
+                 quote_input((*found)->engine) +
                  " engine, which has no transactions: a batch could be half written. Convert it "
                  "(ALTER TABLE ... ENGINE=InnoDB) before writing to it"};
   WriteShape w;
@@ -140,7 +156,8 @@ Result<MariadbConnector::WriteShape> MariadbConnector::write_shape(const WriteRe
         std::find(batch.columns.begin(), batch.columns.end(), k) - batch.columns.begin()));
 
   w.target = qualified(request.schema, request.table);
-  w.insert_head = "INSERT INTO " + w.target + " (" + mariadb_quote_list(batch.columns) + ") VALUES ";
+  w.insert_head =
+      "INSERT INTO " + w.target + " (" + mariadb_quote_list(batch.columns) + ") VALUES ";
   w.tuple = "(?";
   for (size_t i = 1; i < batch.columns.size(); ++i) w.tuple += ", ?";
   w.tuple += ")";
@@ -155,14 +172,16 @@ Result<MariadbConnector::WriteShape> MariadbConnector::write_shape(const WriteRe
   }
   if (!sets.empty()) w.upsert_tail = " ON DUPLICATE KEY UPDATE " + sets;
   std::string upd;
-  for (size_t p : w.rest_pos) upd += (upd.empty() ? "" : ", ") + mariadb_quote(batch.columns[p]) + " = ?";
+  for (size_t p : w.rest_pos)
+    upd += (upd.empty() ? "" : ", ") + mariadb_quote(batch.columns[p]) + " = ?";
   w.update_sql = "UPDATE " + w.target + " SET " + upd + key_where;
 
   if (request.on_conflict == ConflictPolicy::update && !w.upsert_tail.empty()) {
     std::pair<std::string, std::string> k{t.schema, t.name};
     auto it = unique_keys_.find(k);
     if (it == unique_keys_.end()) {
-      Result<std::vector<std::vector<std::string>>> u = load_mariadb_unique_keys(db_, t.schema, t.name);
+      Result<std::vector<std::vector<std::string>>> u =
+          load_mariadb_unique_keys(db_, t.schema, t.name);
       if (!u.ok()) return u.take_error();
       it = unique_keys_.emplace(k, std::move(*u)).first;
     }
@@ -176,7 +195,8 @@ Result<MariadbConnector::WriteShape> MariadbConnector::write_shape(const WriteRe
                      (it->second.size() == 1 && same_set(it->second[0]));
   }
   size_t cols = std::max<size_t>(1, batch.columns.size());
-  w.rows_per_statement = std::max<size_t>(1, std::min(kMaxRowsPerStatement, kMaxPlaceholders / cols));
+  w.rows_per_statement =
+      std::max<size_t>(1, std::min(kMaxRowsPerStatement, kMaxPlaceholders / cols));
   w.packet_budget = static_cast<size_t>(db_.max_packet() / 4 * 3);
   return w;
 }
@@ -196,7 +216,8 @@ Result<bool> MariadbConnector::insert_rows(WriteShape& shape, const Batch& batch
   size_t at = 0;
   while (at < rows.size()) {
     size_t left = rows.size() - at;
-    size_t n = left >= shape.rows_per_statement ? shape.rows_per_statement : power_of_two_below(left);
+    size_t n =
+        left >= shape.rows_per_statement ? shape.rows_per_statement : power_of_two_below(left);
     std::string sql = shape.insert_head;
     sql.reserve(sql.size() + n * (shape.tuple.size() + 2) + shape.upsert_tail.size());
     for (size_t i = 0; i < n; ++i) {
@@ -289,7 +310,8 @@ MariadbConnector::RowResult MariadbConnector::write_row(WriteShape& shape, const
     for (size_t c = 0; c < row.size(); ++c) params_.add(row[c], shape.binary[c]);
   }
   unsigned code = 0;
-  Result<MariadbStatement*> st = run(existed ? shape.update_sql : shape.insert_head + shape.tuple, &code);
+  Result<MariadbStatement*> st =
+      run(existed ? shape.update_sql : shape.insert_head + shape.tuple, &code);
   RowResult result = RowResult::written;
   if (!st.ok()) {
     if (!mariadb_row_error(code))
@@ -307,8 +329,8 @@ MariadbConnector::RowResult MariadbConnector::write_row(WriteShape& shape, const
   if (result == RowResult::refused) {
     if (existed) out.before.pop_back();
     // Under `on conflict fail`, a duplicate of a key that exists fails the write.
-    if (shape.policy == ConflictPolicy::fail && (code == ER_DUP_ENTRY || code == ER_DUP_ENTRY_WITH_KEY_NAME) &&
-        !shape.key_pos.empty()) {
+    if (shape.policy == ConflictPolicy::fail &&
+        (code == ER_DUP_ENTRY || code == ER_DUP_ENTRY_WITH_KEY_NAME) && !shape.key_pos.empty()) {
       Result<bool> dup = key_exists(shape, row);
       if (!dup.ok()) return fatal(dup.error());
       if (*dup) {
@@ -320,8 +342,10 @@ MariadbConnector::RowResult MariadbConnector::write_row(WriteShape& shape, const
     }
     return RowResult::refused;
   }
-  if (existed) ++out.updated;
-  else ++out.inserted;
+  if (existed)
+    ++out.updated;
+  else
+    ++out.inserted;
   return RowResult::written;
 }
 
@@ -365,10 +389,13 @@ Status MariadbConnector::write_chunk(WriteShape& shape, const Batch& batch, cons
     bool update = shape.policy == ConflictPolicy::update;
     std::vector<std::string> key_names;
     for (size_t p : shape.key_pos) key_names.push_back(shape.columns[p]);
-    std::string sql = "SELECT " + mariadb_quote_list(update ? shape.columns : key_names) + " FROM " +
-                      shape.target + " WHERE " + mariadb_key_in_list(key_names, n) + " FOR UPDATE";
+    std::string sql = "SELECT " + mariadb_quote_list(update ? shape.columns : key_names) +
+                      " FROM " + shape.target + " WHERE " + mariadb_key_in_list(key_names, n) +
+                      " FOR UPDATE";
     Result<MariadbStatement*> st = run(sql);
-    if (!st.ok()) return Error{"reading the existing keys of " + quote_input(shape.table_name) + ": " + st.error().message};
+    if (!st.ok())
+      return Error{"reading the existing keys of " + quote_input(shape.table_name) + ": " +
+                   st.error().message};
     bool exact = true;
     std::unordered_set<size_t> matched;
     for (;;) {
@@ -398,7 +425,8 @@ Status MariadbConnector::write_chunk(WriteShape& shape, const Batch& batch, cons
     if (!exact) return write_one_by_one(shape, batch, chunk.rows, out);
     existing.assign(matched.begin(), matched.end());
     std::sort(existing.begin(), existing.end());
-    std::sort(images.begin(), images.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(images.begin(), images.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     fresh.clear();
     for (size_t i : chunk.rows)
       if (!matched.count(i)) fresh.push_back(i);
@@ -436,7 +464,8 @@ Status MariadbConnector::write_chunk(WriteShape& shape, const Batch& batch, cons
     return write_one_by_one(shape, batch, chunk.rows, out);
   }
   out.inserted += static_cast<int64_t>(fresh.size());
-  if (shape.policy == ConflictPolicy::skip) out.skipped.insert(out.skipped.end(), existing.begin(), existing.end());
+  if (shape.policy == ConflictPolicy::skip)
+    out.skipped.insert(out.skipped.end(), existing.begin(), existing.end());
   if (shape.policy == ConflictPolicy::update) {
     out.updated += static_cast<int64_t>(existing.size());
     for (auto& image : images) out.before.push_back(std::move(image));
@@ -447,15 +476,16 @@ Status MariadbConnector::write_chunk(WriteShape& shape, const Batch& batch, cons
 // A row that cannot go at all (a NaN, a row beyond the packet limit) is refused before
 // any SQL; the rest go in chunks.
 Result<WriteOutcome> MariadbConnector::write(const WriteRequest& request, const Batch& batch) {
-  if (!in_transaction_) return Error{"write to " + quote_input(request.table) + " outside a transaction"};
+  if (!in_transaction_)
+    return Error{"write to " + quote_input(request.table) + " outside a transaction"};
   if (batch.rows.empty()) return WriteOutcome{};
   Result<WriteShape> shape = write_shape(request, batch);
   if (!shape.ok()) return shape.take_error();
   for (size_t i = 0; i < batch.rows.size(); ++i)
     if (batch.rows[i].size() != batch.columns.size())
-      return Error{"row " + std::to_string(i) + " of a batch for " + quote_input(shape->table_name) +
-                   " has " + std::to_string(batch.rows[i].size()) + " values for " +
-                   std::to_string(batch.columns.size()) + " columns"};
+      return Error{"row " + std::to_string(i) + " of a batch for " +
+                   quote_input(shape->table_name) + " has " + std::to_string(batch.rows[i].size()) +
+                   " values for " + std::to_string(batch.columns.size()) + " columns"};
   if (Status s = db_.exec("SAVEPOINT mig_batch"); !s.ok()) return s.error();
   WriteOutcome out;
   size_t pos = 0;
@@ -468,12 +498,15 @@ Result<WriteOutcome> MariadbConnector::write(const WriteRequest& request, const 
       std::optional<std::string> problem;
       for (size_t c = 0; c < row.size() && !problem; ++c)
         if (row[c].kind() == ValueKind::float_ && !std::isfinite(row[c].as_float()))
-          problem = "column " + quote_input(shape->columns[c]) + ": " + quote_input(to_text(row[c])) +
+          problem = "column " + quote_input(shape->columns[c]) + ": " +
+                    quote_input(to_text(row[c])) +
                     " cannot be stored (MariaDB has no NaN or infinity)";
       size_t size = wire_size(row);
       if (!problem && size > shape->packet_budget)
-        problem = "the row takes " + std::to_string(size) + " bytes, more than the server's "
-                  "max_allowed_packet allows (" + std::to_string(db_.max_packet()) + "): raise it";
+        problem = "the row takes " + std::to_string(size) +
+                  " bytes, more than the server's "
+                  "max_allowed_packet allows (" +
+                  std::to_string(db_.max_packet()) + "): raise it";
       if (problem) {
         out.refused.push_back(RefusedRow{pos++, *problem});
         continue;
@@ -482,7 +515,8 @@ Result<WriteOutcome> MariadbConnector::write(const WriteRequest& request, const 
       if (shape->policy != ConflictPolicy::fail) {
         Row key;
         for (size_t p : shape->key_pos) key.push_back(row[p]);
-        if (!keys.insert(std::move(key)).second) break;  // a key twice: the next chunk sees the first
+        if (!keys.insert(std::move(key)).second)
+          break;  // a key twice: the next chunk sees the first
       }
       chunk.rows.push_back(pos++);
       bytes += size;
@@ -499,14 +533,18 @@ Result<WriteOutcome> MariadbConnector::write(const WriteRequest& request, const 
   return out;
 }
 
-Result<int64_t> MariadbConnector::remove(const WriteRequest& request, const std::vector<Row>& keys) {
-  if (request.key.empty()) return Error{"deleting from " + quote_input(request.table) + " needs a key"};
+Result<int64_t> MariadbConnector::remove(const WriteRequest& request,
+                                         const std::vector<Row>& keys) {
+  if (request.key.empty())
+    return Error{"deleting from " + quote_input(request.table) + " needs a key"};
   Result<const MariadbTable*> t = table(request.schema, request.table);
   if (!t.ok()) return t.take_error();
   std::vector<bool> binary;
   for (const std::string& k : request.key) {
     const ColumnInfo* c = (*t)->info.column(k);
-    if (!c) return Error{"table " + quote_input((*t)->info.qualified()) + " has no column " + quote_input(k)};
+    if (!c)
+      return Error{"table " + quote_input((*t)->info.qualified()) + " has no column " +
+                   quote_input(k)};
     binary.push_back(mariadb_binary_column(c->native_type));
   }
   std::string target = qualified(request.schema, request.table);
@@ -519,11 +557,14 @@ Result<int64_t> MariadbConnector::remove(const WriteRequest& request, const std:
     for (size_t i = at; i < at + n; ++i) {
       if (keys[i].size() != request.key.size())
         return Error{"a key of " + std::to_string(keys[i].size()) + " values to delete from " +
-                     quote_input(request.table) + ", whose key has " + std::to_string(request.key.size())};
+                     quote_input(request.table) + ", whose key has " +
+                     std::to_string(request.key.size())};
       for (size_t k = 0; k < keys[i].size(); ++k) params_.add(keys[i][k], binary[k]);
     }
-    Result<MariadbStatement*> st = run("DELETE FROM " + target + " WHERE " + mariadb_key_in_list(request.key, n));
-    if (!st.ok()) return Error{"deleting from " + quote_input(request.table) + ": " + st.error().message};
+    Result<MariadbStatement*> st =
+        run("DELETE FROM " + target + " WHERE " + mariadb_key_in_list(request.key, n));
+    if (!st.ok())
+      return Error{"deleting from " + quote_input(request.table) + ": " + st.error().message};
     removed += static_cast<int64_t>((*st)->affected_rows());
     at += n;
   }
