@@ -18,6 +18,9 @@ void setup_validate(CLI::App& app, ValidateArgs& a) {
   app.add_option("--param", o.params, "NAME=VALUE (also MIG_PARAM_NAME)");
   app.add_option("--format", o.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   app.add_option("--reports", o.reports_dir, "folder for reports (default: the plan's setting)");
+  app.add_flag("--parity", o.parity,
+               "also compare every task's source rows, mapped, with its target rows "
+               "(`expect parity`), whether or not the task declares it");
   app.add_flag("--quiet,-q", o.quiet, "no summary");
 }
 

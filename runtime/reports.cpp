@@ -72,9 +72,12 @@ std::string expects_summary(const std::vector<ExpectResult>& expects) {
 
 nlohmann::json validation_json(const std::vector<ExpectResult>& expects) {
   nlohmann::json validation = nlohmann::json::array();
-  for (const ExpectResult& e : expects)
-    validation.push_back({{"expect", e.name}, {"task", e.task}, {"evaluated", e.evaluated},
-                          {"passed", e.passed}, {"details", e.details}});
+  for (const ExpectResult& e : expects) {
+    nlohmann::json entry{{"expect", e.name}, {"task", e.task}, {"evaluated", e.evaluated},
+                         {"passed", e.passed}, {"details", e.details}};
+    if (!e.data.is_null()) entry["numbers"] = e.data;  // parity's counts and first keys
+    validation.push_back(std::move(entry));
+  }
   return validation;
 }
 

@@ -4,6 +4,7 @@
 
 #include "compiler/formatter.hpp"
 #include "runtime/orphans.hpp"
+#include "runtime/parity.hpp"
 #include "runtime/sql_expr.hpp"
 #include "runtime/value_text.hpp"
 
@@ -21,6 +22,28 @@ bool compare(Op op, const Decimal& a, const Decimal& b) {
     case Op::ge: return c >= 0;
     default: return false;
   }
+}
+
+// An update task reads the rows it writes: mapping them again cannot say what they held.
+void parity(const BoundTask& t, const BoundPlan& plan, StateStore& state,
+            std::map<std::string, std::unique_ptr<Connector>>& conns, ExpectResult& r) {
+  if (t.is_update) {
+    r.evaluated = false;
+    r.details = "not evaluated: an update task rewrites its own source, so there is nothing "
+                "independent to compare it with";
+    return;
+  }
+  auto result = check_parity(t, *plan.plan, plan.params, *conns.at(t.source_conn),
+                             *conns.at(t.target_conn), state);
+  if (!result) {
+    r.passed = false;
+    r.details = "parity could not be evaluated: " + result.error().message;
+    r.data = nlohmann::json{{"error", result.error().message}};
+    return;
+  }
+  r.passed = result->passed();
+  r.details = parity_details(*result);
+  r.data = parity_json(*result);
 }
 
 class Validator {
@@ -69,6 +92,7 @@ class Validator {
       case Assertion::Kind::unique: return unique(a, t, r);
       case Assertion::Kind::not_null: return not_null(a, t, r);
       case Assertion::Kind::no_orphans: return no_orphans(a.connection, r);
+      case Assertion::Kind::parity: return parity(t, plan_, state_, conns_, r);
       default:
         r.evaluated = false;
         r.details = "not evaluated: this version of migrun cannot check it yet";
@@ -185,6 +209,14 @@ class Validator {
 };
 
 }  // namespace
+
+ExpectResult evaluate_parity(const BoundTask& task, const BoundPlan& plan, StateStore& state,
+                             std::map<std::string, std::unique_ptr<Connector>>& conns,
+                             size_t assertion) {
+  ExpectResult r{"expect parity", task.name, true, false, "", assertion, {}};
+  parity(task, plan, state, conns, r);
+  return r;
+}
 
 std::vector<ExpectResult> evaluate_expect(size_t index, const BoundPlan& plan, StateStore& state,
                                           std::map<std::string, std::unique_ptr<Connector>>& conns) {

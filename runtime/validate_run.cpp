@@ -33,6 +33,14 @@ Result<std::string> write_reports(const std::string& dir, const std::string& pla
   return folder.string();
 }
 
+// Whether the task `t` came from declares `expect parity` itself (then it is evaluated with
+// the plan's other expects, not a second time).
+bool declares_parity(const CheckedPlan& plan, const BoundTask& t) {
+  for (const Assertion& a : plan.assertions)
+    if (a.kind == Assertion::Kind::parity && t.task && a.task == t.task->name) return true;
+  return false;
+}
+
 }  // namespace
 
 int validate_plan(const ValidateOptions& o, std::ostream& out, std::ostream& err) {
@@ -53,14 +61,25 @@ int validate_plan(const ValidateOptions& o, std::ostream& out, std::ostream& err
 
   std::vector<ExpectResult> results;
   bool failed = false;
+  auto record = [&](ExpectResult& r) {
+    nlohmann::json details{{"details", r.details}, {"evaluated", r.evaluated}};
+    if (!r.data.is_null()) details["numbers"] = r.data;
+    (void)state->add_validation(ValidationRecord{
+        *run, r.name, r.task.empty() ? std::nullopt : std::optional<std::string>(r.task), r.passed,
+        details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), ""});
+    if (r.evaluated && !r.passed) failed = true;
+    results.push_back(std::move(r));
+  };
   for (size_t i = 0; i < plan.assertions.size(); ++i) {
-    for (ExpectResult& r : evaluate_expect(i, session->bound, *state, session->connections)) {
-      nlohmann::json details{{"details", r.details}, {"evaluated", r.evaluated}};
-      (void)state->add_validation(ValidationRecord{
-          *run, r.name, r.task.empty() ? std::nullopt : std::optional<std::string>(r.task), r.passed,
-          details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), ""});
-      if (r.evaluated && !r.passed) failed = true;
-      results.push_back(std::move(r));
+    for (ExpectResult& r : evaluate_expect(i, session->bound, *state, session->connections))
+      record(r);
+  }
+  if (o.parity) {
+    for (const BoundTask& t : session->bound.tasks) {
+      if (declares_parity(plan, t)) continue;
+      ExpectResult r = evaluate_parity(t, session->bound, *state, session->connections,
+                                       plan.assertions.size());
+      record(r);
     }
   }
   RunStatus rs = failed ? RunStatus::failed : RunStatus::succeeded;

@@ -3,6 +3,7 @@
 // run). The evaluation is a run of its own in the state store (its results go to
 // `validations`) with a reports folder holding validation.json and summary.txt. Returns
 // the exit status: 0 every evaluated expect passed, 1 one failed, 2 a plan or usage error.
+// `--parity` adds `expect parity` (runtime/parity.hpp) to every task that does not declare it.
 #pragma once
 #include <iosfwd>
 #include <string>
@@ -17,6 +18,7 @@ struct ValidateOptions {
   std::string format = "text";      // text | json (the results on stdout)
   std::string reports_dir;          // `--reports`; empty: the plan's setting
   bool quiet = false;
+  bool parity = false;              // `--parity`: every task's parity, declared or not
   std::vector<std::string> argv;    // for the run record (no secrets in it)
 };
 
