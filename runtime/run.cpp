@@ -16,6 +16,7 @@
 #include "runtime/binder.hpp"
 #include "runtime/connect.hpp"
 #include "runtime/create_tables.hpp"
+#include "runtime/crosswalk_csv.hpp"
 #include "runtime/environment.hpp"
 #include "runtime/orphans.hpp"
 #include "runtime/progress.hpp"
@@ -398,6 +399,9 @@ class PlanRun {
     if (written)  // streamed from the state store: what `migrun rollback --sql` prints
       if (Status st = write_rollback_sql_file(*written, bound_, *state_, run_id_); !st.ok())
         err_ << "migrun: warning: rollback.sql not written: " << st.error().message << "\n";
+    if (written)  // one crosswalk_TASK.csv per task that writes new keys, streamed
+      if (Status st = write_crosswalk_csvs(*written, bound_, *state_); !st.ok())
+        err_ << "migrun: warning: crosswalk CSV not written: " << st.error().message << "\n";
     if (!o_.quiet) out_ << report_.summary(status_name(rs));
     if (written) out_ << "reports: " << *written << "\n";
     else err_ << "migrun: warning: reports not written: " << written.error().message << "\n";
