@@ -8,6 +8,8 @@
 
 #include "compiler/builtins.hpp"
 #include "compiler/formatter.hpp"
+#include "runtime/follow_foreign_keys.hpp"
+#include "runtime/selection_sql.hpp"
 #include "runtime/sql_expr.hpp"
 #include "runtime/table_ddl.hpp"
 #include "runtime/value_text.hpp"
@@ -127,6 +129,7 @@ class Binder {
       else if (auto b = bind_task(t, *t.decl, t.name, nullptr, nullptr)) add(std::move(*b), i);
     }
     add_foreign_keys();
+    follow_foreign_keys(out_);
     for (BoundTask& b : out_.tasks) b.fingerprint = fingerprint(b);
   }
 
@@ -190,7 +193,7 @@ class Binder {
     bool ok = bind_key(b, s) && bind_outputs(b, s) && bind_filters(b, s);
     bind_checks(b, s);
     if (!ok) return std::nullopt;
-    b.read_sql = read_sql(b);
+    b.read_sql = first_page_sql(out_, b);
     return b;
   }
 
@@ -426,7 +429,16 @@ class Binder {
   bool bind_filters(BoundTask& b, const Stmt& s) {
     auto spelling = spelling_for(out_.catalogs.at(b.source_conn).dialect);
     bool ok = true;
+    // In a pattern copy a `where` (or `follow`) applies to the tables that have every
+    // column it names, and to no other.
+    bool pattern = s.from.is_pattern();
+    auto applies = [&](const Expr& e) {
+      bool all = true;
+      each_column(e, [&](const Ident& col) { all = all && b.source->column(col.text); });
+      return all;
+    };
     for (const Clause* c : clauses(s, Clause::Kind::where)) {
+      if (pattern && !applies(*c->expr)) continue;
       if (!check_columns(*c->expr, *b.source)) {
         ok = false;
         continue;
@@ -445,7 +457,12 @@ class Binder {
         }
       }
     }
-    for (const Clause* c : clauses(s, Clause::Kind::follow)) ok = bind_follow(b, *c, spelling) && ok;
+    for (const Clause* c : clauses(s, Clause::Kind::follow)) {
+      bool all = std::all_of(c->columns.begin(), c->columns.end(),
+                             [&](const Ident& col) { return b.source->column(col.text); });
+      if (pattern && !all) continue;
+      ok = bind_follow(b, *c, spelling) && ok;
+    }
     return ok;
   }
 
@@ -474,10 +491,7 @@ class Binder {
     if (spelling && parent.source_conn == b.source_conn && parent.residual.empty() &&
         parent.follows.empty()) {
       SqlWriter w(*spelling);
-      write_tuple(w, cols);
-      w.raw(" IN (");
-      write_selection(w, parent);
-      w.raw(")");
+      write_follow(w, out_, cols, parent, parent.key, false);
       b.pushed.push_back(w.take());
       b.pushed_text.push_back("follow " + text);
       b.pushed_follows.push_back(FollowLink{cols, parent.name});
@@ -485,50 +499,13 @@ class Binder {
     }
     RuntimeFollow f;
     f.parent = parent.name;
+    for (const std::string& k : parent.key) f.parent_types.push_back(parent.source->column(k)->type);
+    out_.tasks[it->second].records_selection = true;
     for (const std::string& col : cols)
       for (size_t i = 0; i < b.read_columns.size(); ++i)
         if (b.read_columns[i] == col) f.columns.push_back(i);
     b.follows.push_back(std::move(f));
     return true;
-  }
-
-  void write_tuple(SqlWriter& w, const std::vector<std::string>& cols) {
-    if (cols.size() > 1) w.raw("(");
-    for (size_t i = 0; i < cols.size(); ++i) {
-      if (i) w.raw(", ");
-      w.name(cols[i]);
-    }
-    if (cols.size() > 1) w.raw(")");
-  }
-
-  // `SELECT key FROM parent WHERE <its pushed filters>`, recursively through its follows.
-  void write_selection(SqlWriter& w, const BoundTask& t) {
-    w.raw("SELECT ");
-    write_tuple(w, t.key);
-    w.raw(" FROM ");
-    if (!t.source->schema.empty()) {
-      w.name(t.source->schema);
-      w.raw(".");
-    }
-    w.name(t.source->name);
-    bool first = true;
-    auto next = [&] {
-      w.raw(first ? " WHERE " : " AND ");
-      first = false;
-    };
-    for (const Expr* e : t.pushed_exprs) {
-      next();
-      w.raw("(");
-      w.expr(*e, *t.source, out_.params);
-      w.raw(")");
-    }
-    for (const FollowLink& f : t.pushed_follows) {
-      next();
-      write_tuple(w, f.columns);
-      w.raw(" IN (");
-      write_selection(w, out_.tasks[index_.at(f.parent)]);
-      w.raw(")");
-    }
   }
 
   void bind_checks(BoundTask& b, const Stmt& s) {
@@ -539,23 +516,6 @@ class Binder {
       check.label = c->label ? *c->label : format_expr(*c->expr);
       b.checks.push_back(std::move(check));
     }
-  }
-
-  // The first page's query as the connector sends it (explain shows it).
-  std::string read_sql(const BoundTask& b) {
-    auto spelling = spelling_for(out_.catalogs.at(b.source_conn).dialect);
-    if (!spelling) return "";
-    std::string sql = "SELECT ";
-    for (size_t i = 0; i < b.read_columns.size(); ++i)
-      sql += (i ? ", " : "") + spelling->quote(b.read_columns[i]);
-    sql += " FROM " + (b.source->schema.empty() ? "" : spelling->quote(b.source->schema) + ".") +
-           spelling->quote(b.source->name);
-    for (size_t i = 0; i < b.pushed.size(); ++i)
-      sql += (i ? " AND (" : " WHERE (") + b.pushed[i].sql + ")";
-    sql += " ORDER BY ";
-    for (size_t i = 0; i < b.key.size(); ++i) sql += (i ? ", " : "") + spelling->quote(b.key[i]);
-    sql += " LIMIT " + std::to_string(b.batch_size);
-    return sql;
   }
 
   // `copy legacy.* -> stage.*`: one task per source table matching the pattern and no
@@ -574,7 +534,10 @@ class Binder {
     for (const TableInfo& src : cat->second.tables) {
       if (!schema.empty() && src.schema != schema) continue;
       if (fnmatch(glob.c_str(), src.name.c_str(), 0) != 0) continue;
-      if (skipped(src, skips)) continue;
+      if (auto p = skipped(src, skips)) {
+        out_.skipped.push_back(SkippedTable{t.source, src.qualified(), *p});
+        continue;
+      }
       std::string dst_schema = s.to.parts.size() == 3 ? s.to.parts[1].text : "";
       const TableInfo* dst = dst_cat->second.find(dst_schema, src.name);
       if (!dst && plan_.settings.create_tables) dst = create_table(t, s, src, dst_schema, src.name);
@@ -586,16 +549,17 @@ class Binder {
     }
   }
 
-  static bool skipped(const TableInfo& t, const std::vector<std::string>& skips) {
+  // The `skip` pattern that leaves `t` out, if any.
+  static std::optional<std::string> skipped(const TableInfo& t, const std::vector<std::string>& skips) {
     for (const std::string& p : skips) {
       size_t dot = p.find('.');
       bool hit = dot == std::string::npos
                      ? fnmatch(p.c_str(), t.name.c_str(), 0) == 0
                      : fnmatch(p.substr(0, dot).c_str(), t.schema.c_str(), 0) == 0 &&
                            fnmatch(p.substr(dot + 1).c_str(), t.name.c_str(), 0) == 0;
-      if (hit) return true;
+      if (hit) return p;
     }
-    return false;
+    return std::nullopt;
   }
 
   // Everything that changes what a task writes, hashed: a task edited after a partial

@@ -30,6 +30,8 @@ struct OutputColumn {
 struct RuntimeFollow {
   std::vector<size_t> columns;       // indexes in BoundTask::read_columns
   std::string parent;                // the parent task
+  std::vector<BaseType> parent_types;  // of the parent's key: values are compared as these
+  bool null_passes = false;          // a foreign key: a null reference points nowhere, kept
 };
 
 // A `follow` pushed into the source query; kept so that a child of this task can push
@@ -37,6 +39,15 @@ struct RuntimeFollow {
 struct FollowLink {
   std::vector<std::string> columns;  // this task's columns
   std::string parent;                // the task followed
+  bool null_passes = false;          // a foreign key: a null reference points nowhere, kept
+};
+
+// How a task's rows are selected (explain shows it; docs/subsetting.md).
+enum class Selection {
+  all,        // a task of its own with no filter: every row
+  filtered,   // a `where` (and maybe follows)
+  followed,   // only follows: rows its parents' rows reach
+  reference,  // a table of a pattern copy with no applicable filter: every row
 };
 
 // A `check` with its resolved action.
@@ -65,6 +76,13 @@ struct BoundTask {
   std::vector<FollowLink> pushed_follows;  // the pushed follows (for subqueries)
   std::vector<const Expr*> residual;   // `where` conjuncts the runtime evaluates
   std::vector<RuntimeFollow> follows;  // follows applied by the runtime
+  // `follow foreign keys` through a self-reference: a row is kept when its filters hold and
+  // its reference is null or points at a kept row (a recursive query; docs/subsetting.md).
+  std::vector<std::string> self_follow;
+  bool needs_link = false;             // followed only by foreign keys: one must be non-null
+  std::vector<std::string> not_followed;  // foreign keys left alone, and why (explain)
+  Selection selection = Selection::all;
+  bool records_selection = false;      // a child follows it at runtime: keys go to the state store
   std::vector<BoundCheck> checks;
   int64_t batch_size = 5000;
   ConflictPolicy on_conflict = ConflictPolicy::fail;
@@ -83,6 +101,13 @@ struct CreatedTable {
   TableInfo table;
 };
 
+// A table a pattern copy leaves out (`skip`), for explain.
+struct SkippedTable {
+  std::string conn;
+  std::string table;    // qualified
+  std::string pattern;  // the `skip` pattern that matched
+};
+
 struct BoundPlan {
   const CheckedPlan* plan = nullptr;
   std::string env;                                // `--env`, or "default"
@@ -93,6 +118,7 @@ struct BoundPlan {
   const LogicalDag* dag = nullptr;                // the logical DAG; a task node runs all of
                                                   // its expansion
   std::map<std::string, Value> params;            // parameter values, typed
+  std::vector<SkippedTable> skipped;              // tables left out by `skip` patterns
   std::deque<CreatedTable> created;               // tables to create (stable addresses:
                                                   // BoundTask::target points here)
 

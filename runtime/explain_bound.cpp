@@ -15,6 +15,23 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
+// How the task's rows are chosen, in words: `filtered`, `followed via A, B`, ...
+std::string selection_text(const BoundTask& t) {
+  std::vector<std::string> parents;
+  for (const FollowLink& f : t.pushed_follows) parents.push_back(f.parent);
+  for (const RuntimeFollow& f : t.follows) parents.push_back(f.parent);
+  std::string via = parents.empty() ? "" : " via " + join(parents);
+  switch (t.selection) {
+    case Selection::filtered: return "filtered" + (via.empty() ? "" : ", followed" + via);
+    case Selection::followed: return "followed" + via;
+    case Selection::reference:
+      return "reference table: every row" +
+             (t.confirm_above ? ", confirmed above " + std::to_string(*t.confirm_above) + " rows" : "");
+    case Selection::all: break;
+  }
+  return "every row";
+}
+
 void task_text(std::ostringstream& out, const BoundTask& t) {
   out << "  " << (t.is_update ? "update " : "copy ") << t.name << "\n";
   out << "    " << t.source_conn << "." << t.source->qualified() << " -> " << t.target_conn
@@ -22,12 +39,14 @@ void task_text(std::ostringstream& out, const BoundTask& t) {
   out << "    key: " << join(t.key) << (t.task && t.key == t.source->primary_key ? " (primary key)" : "")
       << "\n";
   if (t.rekeys) out << "    target key: " << join(t.target_key) << " (new keys: crosswalk kept)\n";
+  out << "    rows: " << selection_text(t) << "\n";
   for (size_t i = 0; i < t.pushed.size(); ++i) {
     out << "    pushed down: " << t.pushed_text[i] << "\n";
   }
   for (const Expr* e : t.residual) out << "    evaluated by migrun: where " << format_expr(*e) << "\n";
   for (const RuntimeFollow& f : t.follows)
     out << "    evaluated by migrun: follow -> " << f.parent << " (parent's keys from the state store)\n";
+  for (const std::string& n : t.not_followed) out << "    not followed: " << n << "\n";
   out << "    sql: " << t.read_sql << "\n";
   std::vector<std::string> params;
   for (const SqlFilter& f : t.pushed)
@@ -46,6 +65,8 @@ std::string explain_bound_text(const BoundPlan& plan) {
   out << "\nbound to " << (plan.env.empty() ? "the declared connections" : "environment " + plan.env)
       << ":\n";
   for (const BoundTask& t : plan.tasks) task_text(out, t);
+  for (const SkippedTable& s : plan.skipped)
+    out << "  skipped " << s.conn << "." << s.table << " (skip " << s.pattern << ")\n";
   if (!plan.created.empty()) out << "\ncreate_tables: missing target tables are created\n";
   for (const CreatedTable& c : plan.created) {
     const std::string& dialect = plan.catalogs.at(c.conn).dialect;

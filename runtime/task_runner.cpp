@@ -234,6 +234,11 @@ class Runner {
 
   // Filters, maps and checks one row: nullopt when it is filtered out or rejected.
   Result<std::optional<Row>> map_row(const Row& row, BatchProgress& p) {
+    for (const RuntimeFollow& f : t_.follows) {
+      Result<bool> kept = followed(row, f);
+      if (!kept) return kept.take_error();
+      if (!*kept) return std::optional<Row>();
+    }
     for (const Program& w : c_.residual) {
       auto keep = w.holds(row);
       if (!keep) {
@@ -264,6 +269,22 @@ class Runner {
       return reject_or_fail(p, row, &mapped, why, check.action);
     }
     return std::optional<Row>(std::move(mapped));
+  }
+
+  // A follow the runtime applies: the row's reference, typed as the parent's key, is one
+  // of the keys the parent delivered to the target (kept in the state store's crosswalk).
+  Result<bool> followed(const Row& row, const RuntimeFollow& f) {
+    std::vector<Value> key;
+    for (size_t i = 0; i < f.columns.size(); ++i) {
+      const Value& v = row[f.columns[i]];
+      if (v.is_null()) return f.null_passes;  // a null reference points at no row
+      Result<Value> typed = coerce(v, f.parent_types[i]);
+      if (!typed) return false;  // not a value the parent's key can hold
+      key.push_back(std::move(*typed));
+    }
+    auto hit = cx_.state->lookup_crosswalk(f.parent, encode_key(key));
+    if (!hit) return Error{"following " + f.parent + ": " + hit.error().message};
+    return hit->has_value();
   }
 
   Result<std::optional<Row>> reject_or_fail(BatchProgress& p, const Row& row, const Row* mapped,
@@ -330,11 +351,18 @@ class Runner {
       p.rejects.push_back(RejectEntry{encode_key(pick(in.rows[origin[r.index]], c_.key)), r.reason,
                                       encode_row(out.columns, out.rows[r.index])});
     }
-    for (size_t i : w.skipped) not_written[i] = true;
+    std::vector<bool> skipped(out.rows.size(), false);
+    for (size_t i : w.skipped) not_written[i] = skipped[i] = true;
     p.delta.skipped += int64_t(w.skipped.size());
     std::map<size_t, const Row*> before;
     for (const auto& [i, row] : w.before) before[i] = &row;
     for (size_t i = 0; i < out.rows.size(); ++i) {
+      // The rows now in the target (written, or there already) are the ones a lookup or
+      // a child's follow may point at.
+      bool delivered = !not_written[i] || skipped[i];
+      if (delivered && (t_.rekeys || t_.records_selection) && !c_.fresh_keys)
+        p.crosswalk.push_back({encode_key(pick(in.rows[origin[i]], c_.key)),
+                               encode_key(pick(out.rows[i], c_.target_key))});
       if (not_written[i]) continue;
       ++p.delta.written;
       WrittenKey k{encode_key(pick(out.rows[i], c_.target_key)), WriteAction::inserted, std::nullopt};
@@ -343,9 +371,6 @@ class Runner {
         k.before_image = encode_row(out.columns, *b->second);
       }
       p.written.push_back(std::move(k));
-      if (t_.rekeys && !c_.fresh_keys)
-        p.crosswalk.push_back({encode_key(pick(in.rows[origin[i]], c_.key)),
-                               encode_key(pick(out.rows[i], c_.target_key))});
     }
     if (auto s = target_.commit(marker(), progress_to_json(p, generation_).dump()); !s.ok()) {
       (void)target_.rollback();
