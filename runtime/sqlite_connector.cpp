@@ -401,9 +401,18 @@ Result<std::vector<ForeignKey>> SqliteConnector::load_foreign_keys(const std::st
     for (const std::string& c : fk.columns) cols += "_" + c;
     fk.name = name + cols + "_fkey";  // SQLite keeps no constraint names: PostgreSQL's style
     if (!fk.ref_columns.empty()) continue;
-    // `REFERENCES parent` without columns: the parent's primary key.
-    Result<TableInfo> parent = load_table(schema, fk.ref_table);
-    if (parent.ok()) fk.ref_columns = parent->primary_key;
+    // `REFERENCES parent` without columns: the parent's primary key (read on its own, not
+    // through load_table: a self-reference or a cycle of tables would never end).
+    Result<SqliteStatement> pk = db_.prepare(
+        "SELECT name FROM pragma_table_info(?1, ?2) WHERE pk > 0 ORDER BY pk");
+    if (!pk.ok()) return pk.take_error();
+    pk->bind(1, fk.ref_table).bind(2, schema.empty() ? std::string("main") : schema);
+    for (;;) {
+      Result<bool> row = pk->step();
+      if (!row.ok()) return row.take_error();
+      if (!*row) break;
+      fk.ref_columns.push_back(pk->column_text(0));
+    }
   }
   return fks;
 }
