@@ -1,6 +1,7 @@
 // The documentation's examples are tested: every ```mig block of README.md and docs/*.md
 // must pass `migc check` silently, and every ```mig-error block must fail with exactly the
-// output of the ```text block that follows it. ```mig-fragment blocks are not checked.
+// output of the ```text block that follows it. ```mig-fragment blocks are not checked;
+// ```mig-eval blocks are evaluated by tests/functions_doc_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -13,49 +14,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "doc_blocks.hpp"
+
 namespace fs = std::filesystem;
+using doctest_blocks::Block;
+using doctest_blocks::fenced_blocks;
+using doctest_blocks::slurp;
 
 namespace {
-
-// One fenced block of a Markdown file.
-struct Block {
-  std::string lang;  // the word after the opening fence: "mig", "mig-error", "text", ...
-  std::string text;  // its lines, each ending in '\n'
-  size_t line = 0;   // 1-based line of the opening fence, for messages
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The fenced blocks of a Markdown text, in order. An unclosed fence is reported as a block
-// of kind "unclosed" so that the test fails on it.
-std::vector<Block> fenced_blocks(const std::string& markdown) {
-  std::vector<Block> blocks;
-  std::istringstream in(markdown);
-  std::string line;
-  size_t number = 0;
-  std::optional<Block> open;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!open) {
-      if (line.rfind("```", 0) == 0) open = Block{line.substr(3), "", number};
-      continue;
-    }
-    if (line == "```") {
-      blocks.push_back(std::move(*open));
-      open.reset();
-      continue;
-    }
-    open->text += line + "\n";
-  }
-  if (open) blocks.push_back(Block{"unclosed", "", open->line});
-  return blocks;
-}
 
 struct Outcome {
   int exit_code;
@@ -127,7 +93,8 @@ TEST_CASE("documentation examples pass migc check", "[docs]") {
   // The documents that teach the language must keep their examples checked: a test that
   // finds no block (a renamed fence, a moved file) must fail rather than pass.
   std::map<std::string, size_t> required = {
-      {"README.md", 1}, {"docs/language.md", 30}, {"docs/decisions.md", 1}};
+      {"README.md", 1}, {"docs/language.md", 30}, {"docs/decisions.md", 1},
+      {"docs/functions.md", 2}};
   for (const fs::path& doc : docs) {
     size_t checked = check_doc(doc);
     std::string name = fs::relative(doc, root).string();
