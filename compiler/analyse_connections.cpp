@@ -1,5 +1,7 @@
 // Connections: each `source`/`target` and environment binding is a connector call with
 // checked arguments; environments replace only declared connections; hooks run on targets.
+#include <cctype>
+
 #include "compiler/analyse_context.hpp"
 
 namespace mig {
@@ -9,7 +11,43 @@ const std::vector<std::string> kColumnTypes = {"int",  "decimal", "float",      
                                                "bool", "date",    "timestamp",   "timestamptz",
                                                "uuid", "json",    "bytes"};
 
+bool is_text_literal(const Expr* e) {
+  return e && e->kind == ExprKind::literal && e->lit == LiteralKind::string;
+}
+
 }  // namespace
+
+// `sqlite(path, attach: {"ALIAS": "file.db", ...})`: SQLite has no schemas, each attached
+// file is one (ATTACH ... AS alias); aliases and paths are text, the alias a name SQLite
+// does not reserve for its own databases.
+void Analyser::check_sqlite_attach(const Expr& call) {
+  for (const NamedArg& arg : call.named) {
+    if (arg.name.text != "attach" || !arg.value) continue;
+    const Expr& v = *arg.value;
+    if (v.kind != ExprKind::map) continue;  // check_arguments reported it (and duplicates)
+    for (const MapEntry& entry : v.entries) {
+      const Expr* alias = entry.key.get();
+      const Expr* path = entry.value.get();
+      if (!is_text_literal(alias)) {
+        diags.report(DiagId::invalid_literal, alias ? alias->span : v.span,
+                     {"an `attach:` key is the schema name as a string, e.g. `{\"STARFOX\": "
+                      "\"starfox.db\"}`"});
+        continue;
+      }
+      std::string lower = alias->value;  // SQLite's database names ignore case
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower.empty() || lower == "main" || lower == "temp")
+        diags.report(DiagId::invalid_literal, alias->span,
+                     {"`attach:` schema name `" + alias->value +
+                      "` is not allowed: `main` and `temp` are SQLite's own, and the name "
+                      "cannot be empty"});
+      if (path && path->kind == ExprKind::literal && path->lit != LiteralKind::string)
+        diags.report(DiagId::invalid_literal, path->span,
+                     {"an `attach:` value is the database file's path as a string, found `" +
+                      path->text + "`"});
+    }
+  }
+}
 
 void Analyser::check_connector(const Expr* value, Span where) {
   if (!value) return;
@@ -30,6 +68,7 @@ void Analyser::check_connector(const Expr* value, Span where) {
   }
   ExprContext cx{Scope::connector, "a connector", nullptr, nullptr};
   check_arguments(*value, b->signature, cx, b);
+  if (b->id == BuiltinId::sqlite) check_sqlite_attach(*value);
   if (b->id != BuiltinId::csv) return;
   for (const NamedArg& arg : value->named) {
     if (!arg.value) continue;

@@ -85,6 +85,7 @@ class Analyser {
   void check_connections();
   // Checks that `value` is a call of a connector, with valid arguments.
   void check_connector(const Expr* value, Span where);
+  void check_sqlite_attach(const Expr& call);
 
   // --- analyse_tasks.cpp
   // Registers a copy/update under its task name.

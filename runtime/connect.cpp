@@ -9,7 +9,7 @@ namespace mig {
 
 Result<std::unique_ptr<Connector>> connect(const ConnectorSpec& spec) {
   if (spec.kind == "sqlite") {
-    Result<std::unique_ptr<SqliteConnector>> c = SqliteConnector::open(spec.location);
+    Result<std::unique_ptr<SqliteConnector>> c = SqliteConnector::open(spec.location, spec.attach);
     if (!c.ok()) return c.take_error();
     return std::unique_ptr<Connector>(std::move(*c));
   }

@@ -91,6 +91,8 @@ struct ConnectorSpec {
   std::string delimiter = ",";
   std::string null_text = "";
   std::vector<std::pair<std::string, std::string>> types;  // column -> type name
+  // sqlite(..., attach: {...}): schema alias -> database file (made relative like location)
+  std::vector<std::pair<std::string, std::string>> attach;
 };
 
 // A connection to one database (or CSV folder).

@@ -103,6 +103,15 @@ Result<ConnectorSpec> eval_connector(const std::string& conn, const Expr& call,
         if (!k || !v) return fail("`types:` maps column names to type names, as text");
         spec.types.emplace_back(*k, *v);
       }
+    } else if (name == "attach" && arg.value->kind == ExprKind::map) {
+      for (const MapEntry& entry : arg.value->entries) {
+        auto alias = eval_text(*entry.key, plan, plan_dir);
+        auto file = eval_text(*entry.value, plan, plan_dir);
+        if (!alias || !file) return fail("`attach:` maps schema names to database files, as text");
+        std::filesystem::path p(*file);
+        if (p.is_relative()) p = (std::filesystem::path(plan_dir) / p).lexically_normal();
+        spec.attach.emplace_back(*alias, p.string());
+      }
     }
   }
   return spec;

@@ -229,10 +229,27 @@ const char* policy_name(ConflictPolicy p) {
   return "fail";
 }
 
-// The user's tables: not SQLite's own (sqlite_sequence, ...), not the commit markers.
-constexpr const char* kListTablesSql =
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' "
-    "AND name <> '_mig_commits' ORDER BY name";
+// The user's tables of one database (main, or an attached one's `"alias".sqlite_master`):
+// not SQLite's own (sqlite_sequence, ...), not the commit markers.
+std::string list_tables_sql(const std::string& schema) {
+  return "SELECT name FROM " + (schema.empty() ? std::string() : sqlite_quote(schema) + ".") +
+         "sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' "
+         "AND name <> '_mig_commits' ORDER BY name";
+}
+
+// The same file check for the main database and each attached one.
+Status check_database_file(const std::string& path) {
+  if (path == ":memory:") return Status::success();
+  std::error_code ec;
+  std::filesystem::file_status s = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(s))
+    return Error{"sqlite database `" + path +
+                 "` does not exist: create it first, or fix the path (it is relative to "
+                 "the plan's folder)"};
+  if (std::filesystem::is_directory(s))
+    return Error{"sqlite database `" + path + "` is a folder, not a database file"};
+  return Status::success();
+}
 
 // A missing column, or a key column not read, is reported by name before any SQL is built.
 Status check_columns(const TableInfo& t, const std::vector<std::string>& columns,
@@ -321,17 +338,9 @@ void sqlite_bind_value(SqliteStatement& st, int index, const Value& v) {
   }
 }
 
-Result<std::unique_ptr<SqliteConnector>> SqliteConnector::open(const std::string& path) {
-  if (path != ":memory:") {
-    std::error_code ec;
-    std::filesystem::file_status s = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(s))
-      return Error{"sqlite database `" + path +
-                   "` does not exist: create it first, or fix the path (it is relative to "
-                   "the plan's folder)"};
-    if (std::filesystem::is_directory(s))
-      return Error{"sqlite database `" + path + "` is a folder, not a database file"};
-  }
+Result<std::unique_ptr<SqliteConnector>> SqliteConnector::open(
+    const std::string& path, const std::vector<std::pair<std::string, std::string>>& attach) {
+  if (Status s = check_database_file(path); !s.ok()) return s.error();
   Result<SqliteDb> db = SqliteDb::open(path, SqliteDb::Mode::read_write);
   if (!db.ok()) return db.take_error();
   // A file that is not a database opens fine and fails on first use: fail here, by name.
@@ -339,8 +348,28 @@ Result<std::unique_ptr<SqliteConnector>> SqliteConnector::open(const std::string
     return Error{"`" + path + "` is not a usable sqlite database: " +
                  sqlite3_errmsg(db->raw())};
   std::unique_ptr<SqliteConnector> c(new SqliteConnector(std::move(*db)));
+  if (Status s = c->attach(attach); !s.ok()) return s.error();
   if (Status s = c->set_foreign_key_checks(false); !s.ok()) return s.error();
   return c;
+}
+
+Status SqliteConnector::attach(const std::vector<std::pair<std::string, std::string>>& files) {
+  for (const auto& [alias, file] : files) {
+    if (Status s = check_database_file(file); !s.ok())
+      return Error{"schema " + quote_input(alias) + ": " + s.error().message};
+    Result<SqliteStatement> st = db_.prepare("ATTACH DATABASE ?1 AS " + sqlite_quote(alias));
+    if (!st.ok()) return Error{"schema " + quote_input(alias) + ": " + st.error().message};
+    st->bind(1, file);
+    if (Status s = st->run(); !s.ok())
+      return Error{"attaching `" + file + "` as schema " + quote_input(alias) + ": " +
+                   s.error().message};
+    std::string check = "SELECT count(*) FROM " + sqlite_quote(alias) + ".sqlite_master";
+    if (Status s = db_.exec(check); !s.ok())
+      return Error{"`" + file + "` (schema " + quote_input(alias) +
+                   ") is not a usable sqlite database: " + sqlite3_errmsg(db_.raw())};
+    attached_.push_back(alias);
+  }
+  return Status::success();
 }
 
 std::unique_ptr<SqliteConnector> SqliteConnector::over(SqliteDb db) {
@@ -480,10 +509,8 @@ Result<const TableInfo*> SqliteConnector::table(const std::string& schema, const
   return &tables_.emplace(k, std::move(*t)).first->second;
 }
 
-Result<Catalog> SqliteConnector::introspect() {
-  Catalog cat;
-  cat.dialect = dialect();
-  Result<SqliteStatement> st = db_.prepare(kListTablesSql);
+Result<std::vector<std::string>> SqliteConnector::table_names(const std::string& schema) {
+  Result<SqliteStatement> st = db_.prepare(list_tables_sql(schema));
   if (!st.ok()) return st.take_error();
   std::vector<std::string> names;
   for (;;) {
@@ -492,14 +519,27 @@ Result<Catalog> SqliteConnector::introspect() {
     if (!*row) break;
     names.push_back(st->column_text(0));
   }
-  for (const std::string& name : names) {
-    if (auto it = declared_.find({"", name}); it != declared_.end()) {
-      cat.tables.push_back(it->second);
-      continue;
+  return names;
+}
+
+// Main's tables (schema ""), then each attached database's (schema = its alias).
+Result<Catalog> SqliteConnector::introspect() {
+  Catalog cat;
+  cat.dialect = dialect();
+  std::vector<std::string> schemas{""};
+  schemas.insert(schemas.end(), attached_.begin(), attached_.end());
+  for (const std::string& schema : schemas) {
+    Result<std::vector<std::string>> names = table_names(schema);
+    if (!names.ok()) return names.take_error();
+    for (const std::string& name : *names) {
+      if (auto it = declared_.find({schema, name}); it != declared_.end()) {
+        cat.tables.push_back(it->second);
+        continue;
+      }
+      Result<TableInfo> t = load_table(schema, name);
+      if (!t.ok()) return t.take_error();
+      cat.tables.push_back(std::move(*t));
     }
-    Result<TableInfo> t = load_table("", name);
-    if (!t.ok()) return t.take_error();
-    cat.tables.push_back(std::move(*t));
   }
   return cat;
 }

@@ -28,7 +28,10 @@ class SqliteConnector : public Connector {
   // Opens an existing database file, read-write (read-only when the file is); a missing
   // file is an error naming it rather than a new empty database. Foreign keys are not
   // enforced (PRAGMA foreign_keys = OFF) until set_foreign_key_checks(true).
-  static Result<std::unique_ptr<SqliteConnector>> open(const std::string& path);
+  // `attach` lists schema aliases and their files (ATTACH DATABASE file AS alias): SQLite
+  // has no schemas, each attached file is one; the files must exist too.
+  static Result<std::unique_ptr<SqliteConnector>> open(
+      const std::string& path, const std::vector<std::pair<std::string, std::string>>& attach = {});
   // Over a connection opened elsewhere (the CSV connector's cache files).
   static std::unique_ptr<SqliteConnector> over(SqliteDb db);
 
@@ -63,6 +66,10 @@ class SqliteConnector : public Connector {
 
   // The prepared statement for `sql`, compiled on first use (one per request shape).
   Result<SqliteStatement*> statement(const std::string& sql);
+  // ATTACH each file under its alias (the path bound, the alias quoted).
+  Status attach(const std::vector<std::pair<std::string, std::string>>& files);
+  // The user's table names in `schema` ("" is main), in name order.
+  Result<std::vector<std::string>> table_names(const std::string& schema);
   // A table's columns and keys: declared, or introspected once and kept.
   Result<const TableInfo*> table(const std::string& schema, const std::string& name);
   Result<TableInfo> load_table(const std::string& schema, const std::string& name);
@@ -94,6 +101,7 @@ class SqliteConnector : public Connector {
   Result<bool> markers_table_exists();
 
   SqliteDb db_;
+  std::vector<std::string> attached_;  // schema aliases, in the plan's order
   std::optional<SqliteTransaction> txn_;                       // between begin and commit
   std::unordered_map<std::string, SqliteStatement> statements_;  // by SQL text
   std::map<std::pair<std::string, std::string>, TableInfo> declared_;  // declare_table

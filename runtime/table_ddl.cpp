@@ -201,8 +201,10 @@ std::string create_table_sql(const std::string& dialect, const TableInfo& t) {
   }
   if (!t.primary_key.empty()) sql += ", PRIMARY KEY (" + quoted(s, t.primary_key) + ")";
   if (dialect == "sqlite")
-    for (const ForeignKey& fk : t.foreign_keys)
+    for (ForeignKey fk : t.foreign_keys) {
+      fk.ref_schema.clear();  // SQLite's REFERENCES names a table of the same (attached) file
       sql += ", CONSTRAINT " + s.quote(fk.name) + " " + references(s, fk);
+    }
   sql += ")";
   if (dialect == "mariadb") sql += " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
   return sql;
