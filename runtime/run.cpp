@@ -35,13 +35,25 @@ namespace mig {
 namespace {
 
 // `--only`/`--skip`/`--force` patterns: `TABLE`, `SCHEMA.TABLE`, `SCHEMA.*`, `*.TABLE`,
-// matched against the task's name and its target table.
+// matched against the task's name and its source and target tables (`*.TABLE` also
+// matches a table that has no schema, as in SQLite).
 bool matches(const BoundTask& t, const std::vector<std::string>& patterns) {
   for (const std::string& p : patterns) {
-    for (const std::string& name : {t.name, t.target->qualified(), t.target->name})
-      if (fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
+    for (const TableInfo* table : {t.source, t.target}) {
+      for (const std::string& name : {t.name, table->qualified(), table->name})
+        if (fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
+      if (p.rfind("*.", 0) == 0 && table->schema.empty() &&
+          fnmatch(p.c_str() + 2, table->name.c_str(), 0) == 0)
+        return true;
+    }
   }
   return false;
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
 }
 
 // Everything one run holds, so that the steps below stay short.
@@ -150,9 +162,12 @@ class PlanRun {
       return kExitFailed;
     }
     run_id_ = *run;
-    if (o_.force) {
-      std::vector<std::string> patterns = *o_.force;
-      if (auto r = state_->reset(patterns); !r) return usage(r.error().message);
+    if (o_.force) {  // the tasks the patterns match, by name (no patterns: every task)
+      std::vector<std::string> names;
+      for (const BoundTask& t : bound_.tasks)
+        if (o_.force->empty() || matches(t, *o_.force)) names.push_back(t.name);
+      if (names.empty() && !o_.force->empty()) return usage("--force: no task matches " + join_words(*o_.force));
+      if (auto r = state_->reset(names); !r) return usage(r.error().message);
     }
     return kExitOk;
   }
