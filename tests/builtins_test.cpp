@@ -365,3 +365,41 @@ TEST_CASE("bcrypt hashes through libxcrypt, salted, and refuses what it would cu
         "error: bcrypt cannot hash a password holding a NUL byte (it would be cut there) in "
         "`bcrypt(p, 4)`");
 }
+
+TEST_CASE("uuid5 agrees with RFC 4122's namespaces and Python's uuid.uuid5", "[builtins]") {
+  // Expected values from Python 3: uuid.uuid5(uuid.NAMESPACE_*, name).
+  CHECK(ev("uuid5('6ba7b811-9dad-11d1-80b4-00c04fd430c8', 'https://www.python.org/')") ==
+        "uuid 5406f80d-92e9-51cd-a176-77445955e733");  // NAMESPACE_URL
+  CHECK(ev("uuid5('6ba7b812-9dad-11d1-80b4-00c04fd430c8', '1.2.3')") ==
+        "uuid 42d5e23b-3a02-5135-85c6-52d1102f1f00");  // NAMESPACE_OID
+  CHECK(ev("uuid5('6ba7b814-9dad-11d1-80b4-00c04fd430c8', 'cn=x')") ==
+        "uuid a951fb6d-5aab-5a72-8e2e-9aa8df8d1f8f");  // NAMESPACE_X500
+  CHECK(ev("uuid5('6BA7B810-9DAD-11D1-80B4-00C04FD430C8', 'héllo.example')") ==
+        "uuid 6f198ba9-c4dd-5b07-9d3f-b2d2a54638dc");  // upper-case namespace, UTF-8 name
+  // A namespace given as a uuid value, and a name long enough for two SHA-1 blocks.
+  mig::Value dns = *mig::parse_value("6ba7b810-9dad-11d1-80b4-00c04fd430c8", mig::ValueKind::uuid);
+  CHECK(ev("uuid5(ns, 'python.org')", {{"ns", dns}}) == "uuid 886313e1-3b8a-5372-9b90-0c9aee199e5d");
+  CHECK(ev("uuid5(ns, x)", {{"ns", dns}, {"x", txt(std::string(100, 'a').c_str())}}) ==
+        "uuid 56596f37-716c-57a9-a735-2561f8608390");
+  CHECK(ev("uuid5(null, 1)") == "null");
+}
+
+TEST_CASE("parse_timestamp offsets and two-digit years", "[builtins]") {
+  CHECK(ev("parse_timestamp('2024-01-31 13:45+02:00', '%F %R%z')") == "timestamp 2024-01-31 11:45:00");
+  CHECK(ev("parse_timestamp('2024-01-31 13:45Z', '%F %R%z')") == "timestamp 2024-01-31 13:45:00");
+  CHECK(ev("parse_timestamp('2024-01-31 13:45-0530', '%F %R%z')") == "timestamp 2024-01-31 19:15:00");
+  CHECK(ev("parse_timestamp('01/02/69', '%m/%d/%y')") == "timestamp 1969-01-02 00:00:00");
+  CHECK(ev("parse_timestamp('01/02/68', '%m/%d/%y')") == "timestamp 2068-01-02 00:00:00");
+  CHECK(ev("parse_timestamp('2024-12-31 23:59:60', '%F %T')").rfind("error: ", 0) == 0);
+}
+
+TEST_CASE("to_utc in the southern hemisphere and at the end of DST", "[builtins]") {
+  auto utc = [](const char* wall, const char* zone) {
+    return ev(std::string("to_utc(parse_timestamp('") + wall + "', '%Y-%m-%d %H:%M'), '" + zone + "')");
+  };
+  CHECK(utc("2024-10-27 02:30", "Europe/Paris") == "timestamptz 2024-10-27 01:30:00+00:00");  // overlap
+  CHECK(utc("2024-10-06 02:30", "Australia/Sydney") == "timestamptz 2024-10-05 16:30:00+00:00");  // gap
+  CHECK(utc("2024-04-07 02:30", "Australia/Sydney") == "timestamptz 2024-04-06 16:30:00+00:00");  // overlap
+  CHECK(utc("2024-06-01 12:00", "Asia/Kathmandu") == "timestamptz 2024-06-01 06:15:00+00:00");
+  CHECK(utc("2024-06-01 12:00", "Etc/GMT+5") == "timestamptz 2024-06-01 17:00:00+00:00");
+}
