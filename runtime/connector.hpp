@@ -60,14 +60,22 @@ struct WriteRequest {
   std::string table;
   std::vector<std::string> key;        // conflicts are on these columns
   ConflictPolicy on_conflict = ConflictPolicy::fail;
+  // An `update` task (and the rollback of one): UPDATE the batch's non-key columns of the
+  // rows whose `key` exists, never INSERT; each updated row's before-image goes to
+  // WriteOutcome::before, a row whose key is absent (deleted since it was read) to
+  // `skipped`. `on_conflict` is then ignored. A flag rather than a fourth ConflictPolicy:
+  // the policy is what a plan's `on conflict` clause says about inserts, and an update
+  // has no insert to conflict.
+  bool update_only = false;
 };
 
 // What one write did, row by row where it matters for reports and rollback.
 struct WriteOutcome {
   int64_t inserted = 0;
   int64_t updated = 0;                 // on conflict update
-  std::vector<size_t> skipped;         // on conflict skip: rows whose key existed
-  std::vector<std::pair<size_t, Row>> before;  // on conflict update: each updated row's
+  std::vector<size_t> skipped;         // on conflict skip: rows whose key existed;
+                                       // update_only: rows whose key was absent
+  std::vector<std::pair<size_t, Row>> before;  // on conflict update, update_only: each updated row's
                                                // previous values (batch columns), for rollback
   std::vector<RefusedRow> refused;     // not written (found by retrying row by row); the
                                        // rest of the batch was

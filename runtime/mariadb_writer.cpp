@@ -108,6 +108,9 @@ struct MariadbConnector::WriteShape {
   // The upsert can only ever meet the key's row: the key is the primary key (checked first)
   // or the only unique index. Else existing rows are updated one UPDATE each.
   bool upsert_exact = false;
+  // An update task: the existing rows are read (locked, with before-images) as under
+  // `update`, then changed by the UPDATE by key; absent ones are skipped, never inserted.
+  bool update_only = false;
   std::string exists_sql;  // SELECT 1 ... WHERE key = ? FOR UPDATE
   std::string before_sql;  // SELECT batch columns ... WHERE key = ? FOR UPDATE
   std::string update_sql;  // UPDATE ... SET rest WHERE key
@@ -132,6 +135,8 @@ Result<MariadbConnector::WriteShape> MariadbConnector::write_shape(const WriteRe
     if (std::find(batch.columns.begin(), batch.columns.end(), k) == batch.columns.end())
       return Error{"key column " + quote_input(k) + " of " + quote_input(t.qualified()) +
                    " is not among the columns written"};
+  if (request.key.empty() && request.update_only)
+    return Error{"an update of " + quote_input(t.qualified()) + " needs a key to find its rows"};
   if (request.key.empty() && request.on_conflict != ConflictPolicy::fail)
     return Error{"`on conflict " + std::string(policy_name(request.on_conflict)) + "` into " +
                  quote_input(t.qualified()) + " needs a key"};
@@ -142,7 +147,8 @@ Result<MariadbConnector::WriteShape> MariadbConnector::write_shape(const WriteRe
                  "(ALTER TABLE ... ENGINE=InnoDB) before writing to it"};
   WriteShape w;
   w.table_name = t.qualified();
-  w.policy = request.on_conflict;
+  w.policy = request.update_only ? ConflictPolicy::update : request.on_conflict;
+  w.update_only = request.update_only;
   w.columns = batch.columns;
   for (size_t i = 0; i < batch.columns.size(); ++i) {
     const ColumnInfo* c = t.column(batch.columns[i]);
@@ -176,7 +182,7 @@ Result<MariadbConnector::WriteShape> MariadbConnector::write_shape(const WriteRe
     upd += (upd.empty() ? "" : ", ") + mariadb_quote(batch.columns[p]) + " = ?";
   w.update_sql = "UPDATE " + w.target + " SET " + upd + key_where;
 
-  if (request.on_conflict == ConflictPolicy::update && !w.upsert_tail.empty()) {
+  if (w.policy == ConflictPolicy::update && !w.update_only && !w.upsert_tail.empty()) {
     std::pair<std::string, std::string> k{t.schema, t.name};
     auto it = unique_keys_.find(k);
     if (it == unique_keys_.end()) {
@@ -290,6 +296,10 @@ MariadbConnector::RowResult MariadbConnector::write_row(WriteShape& shape, const
     if (!image.ok()) return fatal(image.error());
     existed = image->has_value();
     if (existed) out.before.emplace_back(index, std::move(**image));
+    if (!existed && shape.update_only) {  // deleted since it was read: not re-inserted
+      out.skipped.push_back(index);
+      return RowResult::written;
+    }
   } else if (shape.policy == ConflictPolicy::skip) {
     Result<bool> found = key_exists(shape, row);
     if (!found.ok()) return fatal(found.error());
@@ -431,6 +441,8 @@ Status MariadbConnector::write_chunk(WriteShape& shape, const Batch& batch, cons
     for (size_t i : chunk.rows)
       if (!matched.count(i)) fresh.push_back(i);
   }
+  std::vector<size_t> gone;  // update_only: rows deleted since they were read
+  if (shape.update_only) gone.swap(fresh);
 
   if (Status s = db_.exec("SAVEPOINT mig_chunk"); !s.ok()) return s;
   Result<bool> ok = insert_rows(shape, batch, fresh, false);
@@ -466,6 +478,7 @@ Status MariadbConnector::write_chunk(WriteShape& shape, const Batch& batch, cons
   out.inserted += static_cast<int64_t>(fresh.size());
   if (shape.policy == ConflictPolicy::skip)
     out.skipped.insert(out.skipped.end(), existing.begin(), existing.end());
+  out.skipped.insert(out.skipped.end(), gone.begin(), gone.end());
   if (shape.policy == ConflictPolicy::update) {
     out.updated += static_cast<int64_t>(existing.size());
     for (auto& image : images) out.before.push_back(std::move(image));

@@ -75,6 +75,9 @@ class PostgresConnector : public Connector {
                           const std::vector<size_t>& rows) const;
   Status upsert_round(const WriteShape& shape, const Batch& batch, int round,
                       const std::vector<size_t>& rows, WriteOutcome& out);
+  // WriteRequest::update_only: UPDATE the round's rows whose key exists, skip the others.
+  Status update_round(const WriteShape& shape, int round, const std::vector<size_t>& rows,
+                      WriteOutcome& out);
   Status collect_before(const WriteShape& shape, int round, WriteOutcome& out, size_t* found);
   // The error for a row whose key exists, under `on conflict fail`; nullopt when it does not.
   Result<std::optional<Error>> key_conflict(const WriteShape& shape, const Row& row);

@@ -91,6 +91,7 @@ struct PostgresConnector::WriteShape {
   bool unique = false;            // a unique index on exactly the key: ON CONFLICT (key)
   bool text_equality = false;     // the key's texts tell duplicates apart (pg_text_equality)
   bool overriding = false;        // a GENERATED ALWAYS identity column is given values
+  bool update_only = false;       // an update task: UPDATE ... FROM the staging table only
   std::string stage;              // pg_temp."mig_stage_N"
   std::string row_col;            // the staging table's batch-index column
   std::string round_col;          // ... and round column (see number_rounds)
@@ -116,6 +117,8 @@ Result<PostgresConnector::WriteShape> PostgresConnector::write_shape(const Write
     if (std::find(batch.columns.begin(), batch.columns.end(), k) == batch.columns.end())
       return Error{"key column " + quote_input(k) + " of " + quote_input(t.info.qualified()) +
                    " is not among the columns written"};
+  if (request.key.empty() && request.update_only)
+    return Error{"an update of " + quote_input(t.info.qualified()) + " needs a key to find its rows"};
   if (request.key.empty() && request.on_conflict != ConflictPolicy::fail)
     return Error{"`on conflict " + std::string(policy_name(request.on_conflict)) + "` into " +
                  quote_input(t.info.qualified()) + " needs a key"};
@@ -123,7 +126,10 @@ Result<PostgresConnector::WriteShape> PostgresConnector::write_shape(const Write
   w.target = pg_qualified(t.info.schema, t.info.name);
   w.shown = t.info.qualified();
   w.stage_key = w.target + " " + pg_quote_list(batch.columns);
-  w.policy = request.on_conflict;
+  // An update goes through the staging table as `on conflict update` does (before-images
+  // joined on the key), then update_round: UPDATE ... FROM, never an INSERT.
+  w.policy = request.update_only ? ConflictPolicy::update : request.on_conflict;
+  w.update_only = request.update_only;
   w.columns = batch.columns;
   w.key = request.key;
   for (size_t i = 0; i < batch.columns.size(); ++i) {
@@ -428,6 +434,7 @@ Status PostgresConnector::collect_before(const WriteShape& shape, int round, Wri
 Status PostgresConnector::upsert_round(const WriteShape& shape, const Batch& batch, int round,
                                        const std::vector<size_t>& rows, WriteOutcome& out) {
   if (rows.empty()) return Status::success();
+  if (shape.update_only) return update_round(shape, round, rows, out);
   PgParams params;
   params.add(std::to_string(round), 23);
   const std::string cols = pg_quote_list(shape.columns);
@@ -508,6 +515,34 @@ Status PostgresConnector::upsert_round(const WriteShape& shape, const Batch& bat
     if (inserted.count(i)) ++out.inserted;
     else out.skipped.push_back(i);
   }
+  return Status::success();
+}
+
+// An update task's round: the before-images of the rows whose key is there, then one
+// UPDATE ... FROM the staging table; the rows without an image were deleted since they
+// were read, and are skipped (never re-inserted).
+Status PostgresConnector::update_round(const WriteShape& shape, int round, const std::vector<size_t>& rows,
+                                       WriteOutcome& out) {
+  size_t first = out.before.size();
+  size_t existed = 0;
+  if (Status s = collect_before(shape, round, out, &existed); !s.ok()) return s;
+  std::set<size_t> found;
+  for (size_t i = first; i < out.before.size(); ++i) found.insert(out.before[i].first);
+  std::string sets;
+  for (size_t p : shape.rest_pos)
+    sets += (sets.empty() ? "" : ", ") + pg_quote(shape.columns[p]) + " = s." + pg_quote(shape.columns[p]);
+  if (!sets.empty() && existed > 0) {
+    PgParams params;
+    params.add(std::to_string(round), 23);
+    Result<PgResult> u = conn_->query("UPDATE " + shape.target + " t SET " + sets + " FROM " + shape.stage +
+                                          " s WHERE s." + pg_quote(shape.round_col) + " = $1 AND " +
+                                          key_equal(shape.key, "t", "s"),
+                                      params);
+    if (!u.ok()) return u.take_error();
+  }
+  out.updated += static_cast<int64_t>(existed);
+  for (size_t i : rows)
+    if (!found.count(i)) out.skipped.push_back(i);
   return Status::success();
 }
 

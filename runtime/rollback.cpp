@@ -158,6 +158,7 @@ class Undoer {
       return Error{"undoing " + where + ": " + message};
     };
     WriteRequest request{t_.schema, t_.table, t_.key, ConflictPolicy::update};
+    request.update_only = t_.update_only;  // a partial image cannot be re-inserted
     UndoCounters d;
     if (!undo.deletes.empty()) {
       Result<int64_t> removed = target_.remove(request, undo.deletes);
@@ -172,6 +173,7 @@ class Undoer {
         return abandon("the target refused the before-image of a row: " + w->refused[0].reason);
       d.restored += w->inserted + w->updated;
       d.reinserted += w->inserted;
+      d.absent += int64_t(w->skipped.size());  // update_only: deleted since the run
     }
     nlohmann::json j{{"generation", cx_.generation}, {"next_id", next}, {"counters", counters_json(d)}};
     if (Status s = target_.commit(marker(), j.dump()); !s.ok()) {

@@ -24,6 +24,9 @@ struct UndoTarget {
   std::vector<std::string> key;      // target key columns, as the written keys list them
   std::vector<std::string> columns;  // the table's columns in table order (before-images
                                      // are written in this order; others are refused)
+  bool update_only = false;          // an `update` task: its before-images hold only the key
+                                     // and the `set` columns, so they are restored with
+                                     // UPDATE alone; a row deleted since counts as absent
 };
 
 // What undoing a task needs from the rollback around it.

@@ -44,6 +44,7 @@ Result<UndoStep> step_for(const BoundPlan& plan, const std::string& name, int64_
   s.target.schema = t->target->schema;
   s.target.table = t->target->name;
   s.target.key = t->target_key;
+  s.target.update_only = t->is_update;
   for (const ColumnInfo& c : t->target->columns) s.target.columns.push_back(c.name);
   std::set<std::string> key(t->target_key.begin(), t->target_key.end());
   std::set<std::string> primary(t->target->primary_key.begin(), t->target->primary_key.end());

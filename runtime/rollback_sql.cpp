@@ -90,13 +90,14 @@ class TaskScript {
         match += (match.empty() ? "" : " AND ") + sp_.quote(columns[i]) + " = " + values[i];
       } else {
         sets += (sets.empty() ? "" : ", ") + sp_.quote(columns[i]) + " = " +
-                (step_.key_is_primary ? assigned(columns[i]) : values[i]);
+                (step_.key_is_primary && !step_.target.update_only ? assigned(columns[i]) : values[i]);
       }
     }
     std::string insert = "INSERT INTO " + table_ + " (" + names + ")";
-    if (!step_.key_is_primary) {
+    if (!step_.key_is_primary || step_.target.update_only) {
       if (!sets.empty()) out_ << "UPDATE " << table_ << " SET " << sets << " WHERE " << match << ";\n";
-      if (step_.dialect == "postgres") return Status::success();  // see docs/rollback.md
+      // An update task's image is partial: never inserted (see docs/rollback.md).
+      if (step_.dialect == "postgres" || step_.target.update_only) return Status::success();
       out_ << insert << " SELECT " << list << (step_.dialect == "mariadb" ? " FROM DUAL" : "")
            << " WHERE NOT EXISTS (SELECT 1 FROM " << table_ << " WHERE " << match << ");\n";
       return Status::success();

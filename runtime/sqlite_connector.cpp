@@ -684,6 +684,7 @@ struct SqliteConnector::WriteShape {
   std::string exists_sql;            // SELECT 1 ... WHERE key
   std::string before_sql;            // SELECT batch columns ... WHERE key (update)
   std::string update_sql;            // UPDATE ... WHERE key (update without a unique key)
+  bool update_only = false;          // an update task: UPDATE existing rows, skip absent ones
 };
 
 Result<SqliteConnector::WriteShape> SqliteConnector::write_shape(const WriteRequest& request,
@@ -692,12 +693,17 @@ Result<SqliteConnector::WriteShape> SqliteConnector::write_shape(const WriteRequ
   if (!found.ok()) return found.take_error();
   const TableInfo& t = **found;
   if (Status s = check_columns(t, batch.columns, request.key); !s.ok()) return s.error();
+  if (request.key.empty() && request.update_only)
+    return Error{"an update of " + quote_input(t.qualified()) + " needs a key to find its rows"};
   if (request.key.empty() && request.on_conflict != ConflictPolicy::fail)
     return Error{"`on conflict " + std::string(policy_name(request.on_conflict)) + "` into " +
                  quote_input(t.qualified()) + " needs a key"};
   WriteShape w;
   w.table_name = t.qualified();
-  w.policy = request.on_conflict;
+  // An update reads each row's before-image as `on conflict update` does, then always
+  // takes the plain UPDATE path (no upsert: it must never insert).
+  w.policy = request.update_only ? ConflictPolicy::update : request.on_conflict;
+  w.update_only = request.update_only;
   for (size_t i = 0; i < batch.columns.size(); ++i) {
     w.types.push_back(t.column(batch.columns[i])->type);
     bool is_key = std::find(request.key.begin(), request.key.end(), batch.columns[i]) !=
@@ -721,7 +727,16 @@ Result<SqliteConnector::WriteShape> SqliteConnector::write_shape(const WriteRequ
   w.insert_sql = insert;
   w.exists_sql = "SELECT 1 FROM " + target + key_where;
   w.before_sql = "SELECT " + sqlite_quote_list(batch.columns) + " FROM " + target + key_where;
-  if (request.on_conflict == ConflictPolicy::fail) return w;
+  if (w.policy == ConflictPolicy::fail) return w;
+
+  if (!w.rest_pos.empty()) {
+    std::string upd = "UPDATE " + target + " SET ";
+    for (size_t i = 0; i < w.rest_pos.size(); ++i)
+      upd += (i ? ", " : "") + sqlite_quote(batch.columns[w.rest_pos[i]]) + " = ?" +
+             std::to_string(request.key.size() + i + 1);
+    w.update_sql = upd + key_where;
+  }
+  if (w.update_only) return w;  // never the upsert: it would insert absent rows
 
   std::string upsert = insert + " ON CONFLICT (" + sqlite_quote_list(request.key) + ") DO ";
   std::string sets;
@@ -743,13 +758,6 @@ Result<SqliteConnector::WriteShape> SqliteConnector::write_shape(const WriteRequ
   if (known->second) {
     w.insert_sql = upsert;
     w.upsert = true;
-  }
-  if (!sets.empty()) {
-    std::string upd = "UPDATE " + target + " SET ";
-    for (size_t i = 0; i < w.rest_pos.size(); ++i)
-      upd += (i ? ", " : "") + sqlite_quote(batch.columns[w.rest_pos[i]]) + " = ?" +
-             std::to_string(request.key.size() + i + 1);
-    w.update_sql = upd + key_where;
   }
   return w;
 }
@@ -837,6 +845,10 @@ SqliteConnector::RowResult SqliteConnector::write_row(WriteShape& shape, const R
     if (!image.ok()) return fatal(image.error());
     existed = image->has_value();
     if (existed) out.before.emplace_back(index, std::move(**image));
+    if (!existed && shape.update_only) {  // deleted since it was read: not re-inserted
+      out.skipped.push_back(index);
+      return RowResult::written;
+    }
   } else if (shape.policy == ConflictPolicy::skip && !shape.upsert) {
     Result<bool> found = key_exists(shape, row);
     if (!found.ok()) return fatal(found.error());

@@ -330,8 +330,11 @@ class Runner {
     if (auto s = target_.begin(); !s.ok()) return s;
     WriteOutcome w;
     if (!out.rows.empty()) {
-      auto written = target_.write(
-          WriteRequest{t_.target->schema, t_.target->name, t_.target_key, t_.on_conflict}, out);
+      // An update task changes rows in place: never an insert; a row deleted since it was
+      // read comes back as skipped, each updated one with its before-image (rollback).
+      WriteRequest request{t_.target->schema, t_.target->name, t_.target_key, t_.on_conflict};
+      request.update_only = t_.is_update;
+      auto written = target_.write(request, out);
       if (!written) {
         (void)target_.rollback();
         return Error{"writing " + t_.target->qualified() + " (batch " +
