@@ -84,8 +84,10 @@ class FkFollower {
       bool on_key = fk.ref_columns.size() == parent.key.size();
       for (const std::string& k : parent.key) {
         auto at = std::find(fk.ref_columns.begin(), fk.ref_columns.end(), k);
-        if (at == fk.ref_columns.end()) on_key = false;
-        else e.columns.push_back(fk.columns[size_t(at - fk.ref_columns.begin())]);
+        if (at == fk.ref_columns.end())
+          on_key = false;
+        else
+          e.columns.push_back(fk.columns[size_t(at - fk.ref_columns.begin())]);
       }
       if (!on_key) {
         t.not_followed.push_back(what + ": it does not reference the parent's key (" +
@@ -158,8 +160,10 @@ class FkFollower {
       bool pushable = spelling && parent.source_conn == t.source_conn && parent.residual.empty() &&
                       parent.follows.empty();
       if (!pushable && parent.task != t.task) {  // no DAG edge orders the two tasks
-        t.not_followed.push_back(e.text + ": its parent's rows are filtered by migrun in another task; "
-                                 "write `follow " + join(e.columns) + " -> TASK` in a task of its own");
+        t.not_followed.push_back(e.text +
+                                 ": its parent's rows are filtered by migrun in another task; "
+                                 "write `follow " +
+                                 join(e.columns) + " -> TASK` in a task of its own");
         continue;
       }
       if (pushable) {
@@ -172,7 +176,8 @@ class FkFollower {
         RuntimeFollow f;
         f.parent = parent.name;
         f.null_passes = e.nullable;
-        for (const std::string& k : parent.key) f.parent_types.push_back(parent.source->column(k)->type);
+        for (const std::string& k : parent.key)
+          f.parent_types.push_back(parent.source->column(k)->type);
         for (const std::string& col : e.columns)
           for (size_t c = 0; c < t.read_columns.size(); ++c)
             if (t.read_columns[c] == col) f.columns.push_back(c);
@@ -182,9 +187,10 @@ class FkFollower {
     }
     // Only when every link may be null: a non-null one already requires a parent row.
     bool links = !t.pushed_follows.empty() || !t.follows.empty();
-    bool all_nullable =
-        std::all_of(t.pushed_follows.begin(), t.pushed_follows.end(), [](const FollowLink& f) { return f.null_passes; }) &&
-        std::all_of(t.follows.begin(), t.follows.end(), [](const RuntimeFollow& f) { return f.null_passes; });
+    bool all_nullable = std::all_of(t.pushed_follows.begin(), t.pushed_follows.end(),
+                                    [](const FollowLink& f) { return f.null_passes; }) &&
+                        std::all_of(t.follows.begin(), t.follows.end(),
+                                    [](const RuntimeFollow& f) { return f.null_passes; });
     if (!own_filters && links && all_nullable && spelling) {
       t.needs_link = true;  // a row no link reaches is no part of the slice
       SqlWriter w(*spelling);
@@ -211,14 +217,18 @@ class FkFollower {
     SqlWriter w(*spelling);
     write_self_follow(w, plan_, t);
     t.pushed.push_back(w.take());
-    t.pushed_text.push_back("follow foreign key " + e.text + " (recursively: its parent row is kept too)");
+    t.pushed_text.push_back("follow foreign key " + e.text +
+                            " (recursively: its parent row is kept too)");
   }
 
   void classify(BoundTask& t) {
     bool pattern = t.task && t.task->decl && t.task->decl->from.is_pattern();
-    if (has_where(t)) t.selection = Selection::filtered;
-    else if (!t.pushed_follows.empty() || !t.follows.empty()) t.selection = Selection::followed;
-    else t.selection = pattern ? Selection::reference : Selection::all;
+    if (has_where(t))
+      t.selection = Selection::filtered;
+    else if (!t.pushed_follows.empty() || !t.follows.empty())
+      t.selection = Selection::followed;
+    else
+      t.selection = pattern ? Selection::reference : Selection::all;
     // In a pattern copy, `confirm above` guards the reference tables (copied whole).
     if (pattern && t.selection != Selection::reference) t.confirm_above.reset();
   }

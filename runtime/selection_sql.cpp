@@ -114,8 +114,8 @@ void write_some_link(SqlWriter& w, const BoundTask& t) {
 
 // key IN (WITH RECURSIVE "_mig_kept" ("_mig_k1", ...) AS (
 //           SELECT key FROM t WHERE <base> AND self IS NULL
-//           UNION SELECT "_mig_t".key FROM t AS "_mig_t" JOIN "_mig_kept" ON "_mig_t".self = "_mig_kept".k
-//           WHERE <base>)
+//           UNION SELECT "_mig_t".key FROM t AS "_mig_t" JOIN "_mig_kept" ON "_mig_t".self =
+//           "_mig_kept".k WHERE <base>)
 //         SELECT "_mig_k1", ... FROM "_mig_kept")
 // UNION (not UNION ALL) stops at rows already kept: a cycle in the data ends the recursion.
 void write_self_follow(SqlWriter& w, const BoundPlan& plan, const BoundTask& t) {
