@@ -1,0 +1,73 @@
+-- medical_v2 fixture: the v2 schema (new_moh) for PostgreSQL, as new_moh.schema.sql with
+-- PostgreSQL types (patient ids are uuid).
+CREATE TABLE users (
+  id         bigint NOT NULL PRIMARY KEY,
+  role       varchar(20) NOT NULL,
+  first_name varchar(100) NOT NULL,
+  last_name  varchar(100) NOT NULL,
+  email      varchar(190) NOT NULL,
+  phone      varchar(30),
+  created_at timestamp NOT NULL,
+  updated_at timestamp,
+  UNIQUE (email)
+);
+CREATE TABLE patients (
+  id                uuid NOT NULL PRIMARY KEY,
+  first_name        varchar(100) NOT NULL,
+  last_name         varchar(100) NOT NULL,
+  email             varchar(190) NOT NULL,
+  phone             varchar(30),
+  date_of_birth     DATE,
+  blood_type        varchar(3),
+  emergency_contact varchar(200),
+  created_at        timestamp NOT NULL,
+  updated_at        timestamp,
+  UNIQUE (email)
+);
+CREATE TABLE specialties (
+  id   bigint NOT NULL PRIMARY KEY,
+  name varchar(100) NOT NULL
+);
+CREATE TABLE rooms (
+  id           bigint NOT NULL PRIMARY KEY,
+  name         varchar(20) NOT NULL,
+  floor        integer NOT NULL,
+  specialty_id bigint,
+  FOREIGN KEY (specialty_id) REFERENCES specialties (id)
+);
+CREATE TABLE appointments (
+  id           bigint NOT NULL PRIMARY KEY,
+  patient_id   uuid NOT NULL,
+  doctor_id    bigint NOT NULL,
+  room_id      bigint,
+  scheduled_at timestamp NOT NULL,
+  status       varchar(20) NOT NULL,
+  created_at   timestamp NOT NULL,
+  FOREIGN KEY (patient_id) REFERENCES patients (id),
+  FOREIGN KEY (doctor_id) REFERENCES users (id),
+  FOREIGN KEY (room_id) REFERENCES rooms (id)
+);
+CREATE TABLE visits (
+  id             bigint NOT NULL PRIMARY KEY,
+  patient_id     uuid NOT NULL,
+  appointment_id bigint NOT NULL,
+  notes          text,
+  visited_at     timestamp NOT NULL,
+  FOREIGN KEY (patient_id) REFERENCES patients (id),
+  FOREIGN KEY (appointment_id) REFERENCES appointments (id)
+);
+CREATE TABLE medical_cases (
+  id        bigint NOT NULL PRIMARY KEY,
+  patient_id uuid NOT NULL,
+  title     varchar(200) NOT NULL,
+  opened_at timestamp NOT NULL,
+  closed_at timestamp,
+  FOREIGN KEY (patient_id) REFERENCES patients (id)
+);
+CREATE TABLE prescriptions (
+  id       bigint NOT NULL PRIMARY KEY,
+  visit_id bigint NOT NULL,
+  drug     varchar(100) NOT NULL,
+  dosage   varchar(100) NOT NULL,
+  FOREIGN KEY (visit_id) REFERENCES visits (id)
+);
