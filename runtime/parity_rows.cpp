@@ -1,5 +1,7 @@
 #include "runtime/parity_rows.hpp"
 
+#include <algorithm>
+
 #include "runtime/convert.hpp"
 #include "runtime/parity_encoding.hpp"
 #include "runtime/sql_expr.hpp"
@@ -209,30 +211,43 @@ Result<std::optional<KeyedRow>> TargetRows::next() {
   return std::optional<KeyedRow>(std::move(out));
 }
 
-// `(k1 = ? AND k2 = ?) OR ...`, values bound, in one read.
+// `k IN (?, ...)`, or `(k1 = ? AND k2 = ?) OR ...` for a composite key; values bound. In
+// reads of kLookupKeys keys: SQLite refuses deeper expression trees than 1000.
 Result<std::vector<KeyedRow>> TargetRows::find(const std::vector<std::vector<Value>>& keys) {
+  constexpr size_t kLookupKeys = 200;
   std::vector<KeyedRow> out;
-  if (keys.empty()) return out;
   auto spelling = spelling_for(target_->dialect());
   if (!spelling) return Error{"parity cannot look keys up in a `" + target_->dialect() + "` target"};
-  SqlWriter w(*spelling);
-  w.raw("(");
-  for (size_t r = 0; r < keys.size(); ++r) {
-    w.raw(r ? " OR (" : "(");
-    for (size_t k = 0; k < keys[r].size(); ++k) {
-      if (k) w.raw(" AND ");
-      w.name(t_->target_key[k]);
-      w.raw(" = ");
-      w.bind(keys[r][k]);
+  for (size_t first = 0; first < keys.size(); first += kLookupKeys) {
+    size_t last = std::min(keys.size(), first + kLookupKeys);
+    SqlWriter w(*spelling);
+    if (t_->target_key.size() == 1) {
+      w.name(t_->target_key[0]);
+      w.raw(" IN (");
+      for (size_t r = first; r < last; ++r) {
+        if (r > first) w.raw(", ");
+        w.bind(keys[r][0]);
+      }
+    } else {
+      w.raw("(");
+      for (size_t r = first; r < last; ++r) {
+        w.raw(r > first ? " OR (" : "(");
+        for (size_t k = 0; k < keys[r].size(); ++k) {
+          if (k) w.raw(" AND ");
+          w.name(t_->target_key[k]);
+          w.raw(" = ");
+          w.bind(keys[r][k]);
+        }
+        w.raw(")");
+      }
     }
     w.raw(")");
+    ReadRequest req{t_->target->schema, t_->target->name, columns_, t_->target_key, std::nullopt,
+                    {w.take()}, int64_t(last - first) + 1};
+    auto in = target_->read(req);
+    if (!in) return Error{"reading " + t_->target->qualified() + ": " + in.error().message};
+    for (Row& r : in->rows) out.push_back(keyed(std::move(r)));
   }
-  w.raw(")");
-  ReadRequest req{t_->target->schema, t_->target->name, columns_, t_->target_key, std::nullopt,
-                  {w.take()}, int64_t(keys.size()) + 1};
-  auto in = target_->read(req);
-  if (!in) return Error{"reading " + t_->target->qualified() + ": " + in.error().message};
-  for (Row& r : in->rows) out.push_back(keyed(std::move(r)));
   return out;
 }
 
