@@ -18,6 +18,7 @@
 #include "compiler/builtins.hpp"
 #include "doc_blocks.hpp"
 #include "eval_helpers.hpp"
+#include "runtime/value_json.hpp"
 #include "runtime/value_text.hpp"
 
 namespace fs = std::filesystem;
@@ -66,7 +67,9 @@ mig::EvalScope doc_scope() {
   scope.lookup = [](const std::string& task,
                     const mig::Value& key) -> mig::Result<std::optional<mig::Value>> {
     if (task != "patients") return mig::Error{"no crosswalk for task `" + task + "`"};
-    if (key.is_null() || mig::to_text(key) != "7") return std::optional<mig::Value>();
+    // As the runtime's resolver (task_runner.cpp): the encoded key must match exactly.
+    if (mig::encode_key(std::span<const mig::Value>(&key, 1)) != "[7]")
+      return std::optional<mig::Value>();
     return std::optional<mig::Value>(
         *mig::parse_value("523a2f57-37fb-539c-9b45-740ec2c12b8d", mig::ValueKind::uuid));
   };
