@@ -3,7 +3,6 @@
 #include "runtime/crosswalk_csv.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <sstream>
 #include <vector>
 

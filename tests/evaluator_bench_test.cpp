@@ -8,9 +8,8 @@
 // The rows are 10,000 distinct generated rows evaluated 100 times (1M rows in memory would
 // measure the allocator, not the evaluator); each is different enough (ids, prices,
 // timestamps, e-mails) that no result is cached.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -35,8 +34,9 @@ const char* const kMap[] = {
     "round(price * 1.0825, 2)",
 };
 
-const std::vector<std::string> kColumns = {"id",    "price",      "qty",     "discount", "email",
-                                           "first_name", "last_name", "created", "status", "country"};
+const std::vector<std::string> kColumns = {"id",     "price",      "qty",       "discount",
+                                           "email",  "first_name", "last_name", "created",
+                                           "status", "country"};
 
 std::vector<std::vector<Value>> make_rows(size_t n) {
   std::vector<std::vector<Value>> rows;
@@ -58,7 +58,8 @@ std::vector<std::vector<Value>> make_rows(size_t n) {
     std::snprintf(buf, sizeof buf, "Last%zu", i % 257);
     r.push_back(Value::text(buf));
     if (i % 5 == 0)
-      std::snprintf(buf, sizeof buf, "%02zu/%02zu/2023 %02zu:%02zu", 1 + i % 12, 1 + i % 28, i % 24, i % 60);
+      std::snprintf(buf, sizeof buf, "%02zu/%02zu/2023 %02zu:%02zu", 1 + i % 12, 1 + i % 28, i % 24,
+                    i % 60);
     else
       std::snprintf(buf, sizeof buf, "2024-%02zu-%02zu %02zu:%02zu:%02zu", 1 + i % 12, 1 + i % 28,
                     i % 24, i % 60, (i * 7) % 60);

@@ -10,7 +10,6 @@
 //   `compile error: MESSAGE`  the compile error, exactly
 //   an expression       evaluated too; equal when kind and canonical text are: `"007"`, `3`, `null`
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -81,8 +80,7 @@ std::string expected_shown(const std::string& expected) {
   if (expected.rfind("error: ", 0) == 0 || expected.rfind("compile error: ", 0) == 0)
     return expected;
   size_t space = expected.find(' ');
-  if (space != std::string::npos && mig::kind_from_name(expected.substr(0, space)))
-    return expected;
+  if (space != std::string::npos && mig::kind_from_name(expected.substr(0, space))) return expected;
   return evaltest::ev(expected);
 }
 
@@ -138,7 +136,9 @@ TEST_CASE("docs/functions.md examples give the results they show", "[docs][built
   for (const mig::Builtin& b : mig::builtins()) {
     const std::string& name = b.signature.name;
     INFO("built-in `" << name << "` has no example in docs/functions.md");
-    if (scalar_group(b.group)) CHECK(evaluated.count(name) == 1);
-    else CHECK(in_plans.count(name) == 1);
+    if (scalar_group(b.group))
+      CHECK(evaluated.count(name) == 1);
+    else
+      CHECK(in_plans.count(name) == 1);
   }
 }
