@@ -480,3 +480,87 @@ TEST_CASE("a table in an attached database is read through its schema", "[sqlite
   REQUIRE_FALSE(missing.ok());
   CHECK_THAT(missing.error().message, Contains("has no table `main_t`"));
 }
+
+TEST_CASE("sqlite attach: each attached file is a schema of the catalog, markers stay in main",
+          "[sqlite]") {
+  TempDir dir;
+  make_db(dir, "CREATE TABLE main_t (id INTEGER PRIMARY KEY)");
+  make_db(dir,
+          "CREATE TABLE p (id INT PRIMARY KEY, name TEXT);"
+          "CREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p (id));"
+          "INSERT INTO p VALUES (1, 'x'), (2, 'y');",
+          "sf.sqlite");
+  std::string alias = "Star\"fox";  // quoted as a name, never spliced
+  mig::Result<std::unique_ptr<SqliteConnector>> opened =
+      SqliteConnector::open(dir.path + "/db.sqlite", {{alias, dir.path + "/sf.sqlite"}});
+  INFO((opened.ok() ? "" : opened.error().message));
+  REQUIRE(opened.ok());
+  SqliteConnector& c = **opened;
+
+  mig::Result<mig::Catalog> cat = c.introspect();
+  REQUIRE(cat.ok());
+  REQUIRE(cat->tables.size() == 3);
+  CHECK(cat->tables[0].schema == "");
+  CHECK(cat->tables[0].name == "main_t");
+  CHECK(cat->tables[1].schema == alias);
+  CHECK(cat->tables[1].name == "c");
+  REQUIRE(cat->tables[1].foreign_keys.size() == 1);
+  CHECK(cat->tables[1].foreign_keys[0].ref_schema == "");  // same (attached) file
+  CHECK(cat->tables[1].foreign_keys[0].ref_table == "p");
+  CHECK(cat->find(alias, "p") != nullptr);
+
+  ReadRequest r;
+  r.schema = alias;
+  r.table = "p";
+  r.columns = {"id", "name"};
+  r.key = {"id"};
+  r.filters = {mig::SqlFilter{"id IN (?1)", {I(2)}}};
+  mig::Result<int64_t> n = c.count(r);
+  REQUIRE(n.ok());
+  CHECK(*n == 1);
+  mig::Result<mig::Batch> got = c.read(r);
+  REQUIRE(got.ok());
+  REQUIRE(got->rows.size() == 1);
+  CHECK(texts(got->rows[0]) == "2|y");
+
+  WriteRequest w{alias, "c", {"id"}, ConflictPolicy::skip};
+  CHECK(write_committed(c, w, batch({"id", "p_id"}, {{I(1), I(1)}, {I(2), I(2)}})).inserted == 2);
+  REQUIRE(c.execute("CREATE TABLE " + mig::sqlite_qualified(alias, "made") + " (id INT)").ok());
+  mig::Result<mig::Catalog> again = c.introspect();
+  REQUIRE(again.ok());
+  CHECK(again->find(alias, "made") != nullptr);
+  mig::Result<std::optional<std::string>> marker = c.committed({"plan", "dev", "c", 1});
+  REQUIRE(marker.ok());
+  CHECK(marker->has_value());
+  CHECK(query(dir, "SELECT count(*) FROM _mig_commits") == "1");  // in main.db
+
+  mig::Result<mig::SqliteDb> sf = mig::SqliteDb::open(dir.path + "/sf.sqlite", mig::SqliteDb::Mode::read_only);
+  REQUIRE(sf.ok());
+  mig::Result<mig::SqliteStatement> st = sf->prepare("SELECT group_concat(p_id) FROM c");
+  REQUIRE(st.ok());
+  REQUIRE(*st->step());
+  CHECK(st->column_text(0) == "1,2");
+}
+
+TEST_CASE("sqlite attach: a missing attached file is an error naming it and its schema", "[sqlite]") {
+  TempDir dir;
+  make_db(dir, "CREATE TABLE t (id INT)");
+  mig::Result<std::unique_ptr<SqliteConnector>> c =
+      SqliteConnector::open(dir.path + "/db.sqlite", {{"STARFOX", dir.path + "/nope.db"}});
+  REQUIRE_FALSE(c.ok());
+  CHECK_THAT(c.error().message, Contains("schema `STARFOX`"));
+  CHECK_THAT(c.error().message, Contains("nope.db` does not exist"));
+  CHECK_FALSE(std::filesystem::exists(dir.path + "/nope.db"));
+
+  mig::ConnectorSpec spec;
+  spec.kind = "sqlite";
+  spec.location = dir.path + "/db.sqlite";
+  make_db(dir, "CREATE TABLE u (id INT)", "other.sqlite");
+  spec.attach = {{"STARFOX", dir.path + "/other.sqlite"}};
+  mig::Result<std::unique_ptr<mig::Connector>> via = mig::connect(spec);
+  INFO((via.ok() ? "" : via.error().message));
+  REQUIRE(via.ok());
+  mig::Result<mig::Catalog> cat = (*via)->introspect();
+  REQUIRE(cat.ok());
+  CHECK(cat->tables.size() == 2);
+}

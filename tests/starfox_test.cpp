@@ -266,7 +266,7 @@ void make_mariadb_source(const std::string& prefix) {
 
 }  // namespace
 
-TEST_CASE("starfox: the slice of customers 1,2,3 from SQLite into SQLite", "[starfox]") {
+TEST_CASE("starfox: the slice of customers 1 2 3 from SQLite into SQLite", "[starfox]") {
   TempDir tmp("starfox");
   fs::path plans = tmp / "plans";
   fs::path files = tmp / "examples" / "starfox_subset";
@@ -281,7 +281,7 @@ TEST_CASE("starfox: the slice of customers 1,2,3 from SQLite into SQLite", "[sta
   run_and_check(plans, {"starfox_subset.mig", "--env", "dev"}, t);
 }
 
-TEST_CASE("starfox: the slice of customers 1,2,3 from MariaDB into MariaDB", "[starfox][servers]") {
+TEST_CASE("starfox: the slice of customers 1 2 3 from MariaDB into MariaDB", "[starfox][servers]") {
   TempDir tmp("starfox_mm");
   const std::string prefix = "sfmm_";
   make_mariadb_source(prefix);
@@ -296,7 +296,7 @@ TEST_CASE("starfox: the slice of customers 1,2,3 from MariaDB into MariaDB", "[s
   run_and_check(tmp.path(), {"starfox_subset.mig"}, t);
 }
 
-TEST_CASE("starfox: the slice of customers 1,2,3 from MariaDB into PostgreSQL", "[starfox][servers]") {
+TEST_CASE("starfox: the slice of customers 1 2 3 from MariaDB into PostgreSQL", "[starfox][servers]") {
   TempDir tmp("starfox_mp");
   const std::string prefix = "sfmp_";
   make_mariadb_source(prefix);
