@@ -200,8 +200,8 @@ TEST_CASE("parity: SQLite to PostgreSQL with decimals and timestamps", "[parity]
   CHECK(bad.exit_code == 1);
   nlohmann::json e = parity_entry(bad.out);
   std::vector<std::string> expected{
-      "changed [17] | created: source 2024-06-18T17:17:00, target 2024-06-18T17:17:00.000001",
-      "changed [3001] | cents: source 25, target 25.0001",
+      "changed [17] | created: source 2024-06-18 17:17:00, target 2024-06-18 17:17:00.000001",
+      "changed [3001] | cents: source 25.00, target 25.0001",
       "missing [1]",
   };
   CHECK(listed(e) == expected);
