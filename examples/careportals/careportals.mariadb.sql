@@ -50,7 +50,7 @@ CREATE TABLE orders (
   discount_reduction_amount INT,
   coupon_code               VARCHAR(50),
   shipping_address_id       CHAR(32),
-  created_at                DATETIME,
+  created_at                DATETIME(3),  -- webhook times carry milliseconds
   updated_at                DATETIME NOT NULL,
   FOREIGN KEY (customer_id) REFERENCES customers (customer_id),
   FOREIGN KEY (product_id) REFERENCES products (product_id),
