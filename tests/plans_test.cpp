@@ -47,6 +47,12 @@ class Workspace {
     args.insert(args.begin(), "plans/" + plan_ + ".mig");
     return run_migrun(dir_.path(), args, name);
   }
+  // `migrun COMMAND plans/PLAN.mig ARGS...` (rollback, validate, ...).
+  Outcome migrun_command(const std::string& command, std::vector<std::string> args,
+                         const std::string& name) const {
+    args.insert(args.begin(), {command, "plans/" + plan_ + ".mig"});
+    return run_migrun(dir_.path(), args, name);
+  }
   // The rejects.csv of run `run`.
   std::string rejects(int run = 1) const {
     return slurp(dir_.path() / "reports" / plan_ / std::to_string(run) / "rejects.csv");
@@ -307,6 +313,7 @@ const std::vector<std::pair<std::string, std::string>> kUuidTables = {
 };
 
 void check_uuid_run(const Workspace& ws, const Database& app, const std::vector<std::string>& args) {
+  std::string before = app.dump_all(kUuidTables);
   Outcome run = ws.migrun(args);
   INFO(run.out << run.err << ws.summary());
   CHECK(run.exit_code == 0);
@@ -316,21 +323,26 @@ void check_uuid_run(const Workspace& ws, const Database& app, const std::vector<
   Outcome again = ws.migrun(args, "rerun");
   CHECK(again.exit_code == 0);
   check_expected_only("uuid_ids", "expected.txt", app.dump_all(kUuidTables));
+  // The seed's rollback-uuid-migration: `migrun rollback` clears the UUID columns and
+  // deletes the mapping rows, which gives back the fixture exactly as it was.
+  std::vector<std::string> rollback_args = args;
+  rollback_args.push_back("--yes");
+  Outcome undo = ws.migrun_command("rollback", rollback_args, "rollback");
+  INFO(undo.out << undo.err);
+  CHECK(undo.exit_code == 0);
+  CHECK(app.dump_all(kUuidTables) == before);
 }
 
 }  // namespace
 
-// Hidden (tag [.]) until `update` tasks update: the runtime writes them like a copy, an
-// INSERT ... ON CONFLICT of the key and the `set` columns, which the NOT NULL columns the
-// `set` leaves out refuse (every row rejected). Run them with "[plans_update]".
-TEST_CASE("plans: uuid_ids on SQLite", "[.][plans_update]") {
+TEST_CASE("plans: uuid_ids on SQLite", "[plans]") {
   Workspace ws("uuid_ids");
   Database app(ws.example("app.db"));
   app.run_scripts({ws.example("schema.sqlite.sql"), ws.example("data.sql")});
   check_uuid_run(ws, app, {"--env", "dev", "--quiet"});
 }
 
-TEST_CASE("plans: uuid_ids in place on PostgreSQL", "[.][plans_update][servers]") {
+TEST_CASE("plans: uuid_ids in place on PostgreSQL", "[plans][servers]") {
   Workspace ws("uuid_ids");
   Database app(Engine::postgres, "plans_uuid_pg", "DATABASE_URL");
   app.run_scripts({ws.example("schema.postgres.sql"), ws.example("data.sql")});
