@@ -35,17 +35,17 @@ namespace mig {
 namespace {
 
 // `--only`/`--skip`/`--force` patterns: `TABLE`, `SCHEMA.TABLE`, `SCHEMA.*`, `*.TABLE`,
-// matched against the task's name and its source and target tables (`*.TABLE` also
-// matches a table that has no schema, as in SQLite).
+// matched against the task's name (a pattern copy's is its source `SCHEMA.TABLE`) and its
+// target table (`*.TABLE` also matches a table that has no schema, as in SQLite). Not the
+// source table: `--force items` must not redo every task that reads `items`.
 bool matches(const BoundTask& t, const std::vector<std::string>& patterns) {
   for (const std::string& p : patterns) {
-    for (const TableInfo* table : {t.source, t.target}) {
-      for (const std::string& name : {t.name, table->qualified(), table->name})
-        if (fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
-      if (p.rfind("*.", 0) == 0 && table->schema.empty() &&
-          fnmatch(p.c_str() + 2, table->name.c_str(), 0) == 0)
+    for (const std::string& name : {t.name, t.target->qualified(), t.target->name})
+      if (fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
+    for (const std::string& name : {t.name, t.target->name})
+      if (p.rfind("*.", 0) == 0 && name.find('.') == std::string::npos &&
+          fnmatch(p.c_str() + 2, name.c_str(), 0) == 0)
         return true;
-    }
   }
   return false;
 }
