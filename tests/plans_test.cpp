@@ -10,7 +10,6 @@
 #include <crypt.h>
 
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <regex>
 
@@ -35,11 +34,15 @@ class Workspace {
     fs::create_directories(example(""));
     for (const auto& e : fs::recursive_directory_iterator(from)) {
       fs::path rel = fs::relative(e.path(), from);
-      if (e.is_directory()) fs::create_directories(example(rel.string()));
-      else if (e.path().extension() != ".db") fs::copy_file(e.path(), example(rel.string()));
+      if (e.is_directory())
+        fs::create_directories(example(rel.string()));
+      else if (e.path().extension() != ".db")
+        fs::copy_file(e.path(), example(rel.string()));
     }
   }
-  fs::path example(const std::string& file) const { return dir_.path() / "examples" / plan_ / file; }
+  fs::path example(const std::string& file) const {
+    return dir_.path() / "examples" / plan_ / file;
+  }
   const fs::path& path() const { return dir_.path(); }
 
   // `migrun plans/PLAN.mig ARGS...`.
@@ -80,8 +83,10 @@ class Database {
   // A SQLite database at `file`.
   explicit Database(fs::path file) : engine_(Engine::sqlite), file_(std::move(file)) {}
   // A fresh server database `name`, its URL exported as `url_variable`.
-  Database(Engine e, std::string name, const char* url_variable) : engine_(e), name_(std::move(name)) {
-    std::string url = e == Engine::postgres ? fresh_pg_database(name_) : fresh_mariadb_database(name_);
+  Database(Engine e, std::string name, const char* url_variable)
+      : engine_(e), name_(std::move(name)) {
+    std::string url =
+        e == Engine::postgres ? fresh_pg_database(name_) : fresh_mariadb_database(name_);
     setenv(url_variable, url.c_str(), 1);
   }
 
@@ -92,8 +97,12 @@ class Database {
         d.exec(sql);
         break;
       }
-      case Engine::postgres: pg_sql(name_, sql); break;
-      case Engine::mariadb: mariadb_sql(name_, sql); break;
+      case Engine::postgres:
+        pg_sql(name_, sql);
+        break;
+      case Engine::mariadb:
+        mariadb_sql(name_, sql);
+        break;
     }
   }
   void run_scripts(const std::vector<fs::path>& scripts) const {
@@ -108,8 +117,10 @@ class Database {
       case Engine::sqlite:
         return pipe_through("sqlite3 -batch -noheader '" + file_.string() + "'",
                             ".nullvalue NULL\n" + sql + "\n");
-      case Engine::postgres: return pg_sql(name_, "\\pset null NULL\n" + sql + "\n");
-      case Engine::mariadb: return std::regex_replace(mariadb_sql(name_, sql + "\n"), std::regex("\t"), "|");
+      case Engine::postgres:
+        return pg_sql(name_, "\\pset null NULL\n" + sql + "\n");
+      case Engine::mariadb:
+        return std::regex_replace(mariadb_sql(name_, sql + "\n"), std::regex("\t"), "|");
     }
     return "";
   }
@@ -166,11 +177,18 @@ std::vector<std::string> reject_lines(const std::string& csv, const std::string&
 // medical_v2: v1 users split into staff users and UUID patients, references rewired.
 
 const std::vector<std::pair<std::string, std::string>> kMedicalTables = {
-    {"users", "SELECT id, role, first_name, last_name, email, phone, created_at, updated_at FROM users ORDER BY id;"},
-    {"patients", "SELECT id, first_name, last_name, email, phone, date_of_birth, blood_type, emergency_contact, created_at, updated_at FROM patients ORDER BY id;"},
-    {"appointments", "SELECT id, patient_id, doctor_id, room_id, scheduled_at, status, created_at FROM appointments ORDER BY id;"},
+    {"users",
+     "SELECT id, role, first_name, last_name, email, phone, created_at, updated_at FROM users "
+     "ORDER BY id;"},
+    {"patients",
+     "SELECT id, first_name, last_name, email, phone, date_of_birth, blood_type, "
+     "emergency_contact, created_at, updated_at FROM patients ORDER BY id;"},
+    {"appointments",
+     "SELECT id, patient_id, doctor_id, room_id, scheduled_at, status, created_at FROM "
+     "appointments ORDER BY id;"},
     {"visits", "SELECT id, patient_id, appointment_id, notes, visited_at FROM visits ORDER BY id;"},
-    {"medical_cases", "SELECT id, patient_id, title, opened_at, closed_at FROM medical_cases ORDER BY id;"},
+    {"medical_cases",
+     "SELECT id, patient_id, title, opened_at, closed_at FROM medical_cases ORDER BY id;"},
     {"specialties", "SELECT id, name FROM specialties ORDER BY id;"},
     {"rooms", "SELECT id, name, floor, specialty_id FROM rooms ORDER BY id;"},
     {"prescriptions", "SELECT id, visit_id, drug, dosage FROM prescriptions ORDER BY id;"},
@@ -185,12 +203,15 @@ void check_medical_run(const Workspace& ws, const Database& new_db, const std::s
   CHECK(run.exit_code == 1);
   std::string summary = ws.summary();
   INFO(summary);
-  CHECK(summary.find("FAIL  expect rejects == 0 [appointments]: 1 rejected of 28 selected") != std::string::npos);
+  CHECK(summary.find("FAIL  expect rejects == 0 [appointments]: 1 rejected of 28 selected") !=
+        std::string::npos);
   CHECK(summary.find("FAIL", summary.find("FAIL") + 1) == std::string::npos);
   check_expected("medical_v2", "expected." + engine + ".txt", new_db.dump_all(kMedicalTables));
   std::vector<std::string> rejected = reject_lines(ws.rejects(), "appointments");
   REQUIRE(rejected.size() == 1);
-  CHECK(rejected[0].rfind("appointments,[1017],\"column `patient_id`: no crosswalk entry for `103` in task `patients`", 0) == 0);
+  CHECK(rejected[0].rfind("appointments,[1017],\"column `patient_id`: no crosswalk entry for `103` "
+                          "in task `patients`",
+                          0) == 0);
   CHECK(reject_lines(ws.rejects(), "visits").empty());
 }
 
@@ -200,11 +221,20 @@ void check_medical_run(const Workspace& ws, const Database& new_db, const std::s
 // verified against the user's Bubble password with libxcrypt.
 
 const std::vector<std::pair<std::string, std::string>> kCultureTables = {
-    {"users", "SELECT id, email, substr(password_hash, 1, 7), length(password_hash), role, first_name, last_name, created_at, updated_at FROM users ORDER BY id;"},
-    {"client_profiles", "SELECT id, user_id, goals, quiz_data, created_at FROM client_profiles ORDER BY id;"},
-    {"coach_profiles", "SELECT id, user_id, bio, expertise, languages, countries, hourly_rate, created_at FROM coach_profiles ORDER BY id;"},
-    {"bookings", "SELECT id, client_id, coach_id, status, scheduled_at, duration_minutes, notes, created_at FROM bookings ORDER BY id;"},
-    {"payments", "SELECT id, booking_id, amount, currency, stripe_payment_id, created_at FROM payments ORDER BY id;"},
+    {"users",
+     "SELECT id, email, substr(password_hash, 1, 7), length(password_hash), role, first_name, "
+     "last_name, created_at, updated_at FROM users ORDER BY id;"},
+    {"client_profiles",
+     "SELECT id, user_id, goals, quiz_data, created_at FROM client_profiles ORDER BY id;"},
+    {"coach_profiles",
+     "SELECT id, user_id, bio, expertise, languages, countries, hourly_rate, created_at FROM "
+     "coach_profiles ORDER BY id;"},
+    {"bookings",
+     "SELECT id, client_id, coach_id, status, scheduled_at, duration_minutes, notes, created_at "
+     "FROM bookings ORDER BY id;"},
+    {"payments",
+     "SELECT id, booking_id, amount, currency, stripe_payment_id, created_at FROM payments ORDER "
+     "BY id;"},
 };
 
 const char* const kCultureRejects =
@@ -237,7 +267,8 @@ void check_culture_passwords(const Database& app) {
     REQUIRE(kCulturePasswords.count(email) == 1);
     CHECK(hash.rfind("$2b$12$", 0) == 0);
     struct crypt_data data {};
-    const char* again = crypt_rn(kCulturePasswords.at(email).c_str(), hash.c_str(), &data, sizeof data);
+    const char* again =
+        crypt_rn(kCulturePasswords.at(email).c_str(), hash.c_str(), &data, sizeof data);
     REQUIRE(again != nullptr);
     CHECK(std::string(again) == hash);
   }
@@ -250,7 +281,8 @@ void check_culture_run(const Workspace& ws, const Database& app, const std::stri
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
   check_expected("culturebridge", "expected." + engine + ".txt", app.dump_all(kCultureTables));
-  CHECK(reject_reasons(slurp(ws.path() / "migration_reports/culturebridge/1/rejects.csv")) == kCultureRejects);
+  CHECK(reject_reasons(slurp(ws.path() / "migration_reports/culturebridge/1/rejects.csv")) ==
+        kCultureRejects);
   check_culture_passwords(app);
 }
 
@@ -259,21 +291,50 @@ void check_culture_run(const Workspace& ws, const Database& app, const std::stri
 // filled with now() are shown as `is not null`.
 
 const std::vector<std::pair<std::string, std::string>> kCareTables = {
-    {"customers", "SELECT customer_id, email, first_name, last_name, phone, created_at IS NOT NULL, updated_at IS NOT NULL FROM customers ORDER BY customer_id;"},
-    {"addresses", "SELECT address_id, address1, address2, city, province_code, postal_code, country_code FROM addresses ORDER BY address_id;"},
-    {"products", "SELECT product_id, name, list_price, sale_price, renewal_price, active, created_at IS NOT NULL, updated_at IS NOT NULL FROM products ORDER BY product_id;"},
-    {"coupons", "SELECT code, description, percent_off, amount_off, max_redemptions FROM coupons ORDER BY code;"},
-    {"orders", "SELECT order_id, customer_id, product_id, status, total_amount, discount_amount, base_amount, credit_used_amount, discount_reduction_amount, coupon_code, shipping_address_id, created_at, updated_at IS NOT NULL FROM orders ORDER BY order_id;"},
-    {"payments", "SELECT charge_id, order_id, customer_id, amount, application_fee_amount, currency, payment_intent_id, created_at, webhook_received_at IS NOT NULL FROM payments ORDER BY charge_id;"},
-    {"refunds", "SELECT refund_id, charge_id, amount, reason, created_at FROM refunds ORDER BY refund_id;"},
-    {"subscriptions_active", "SELECT subscription_id, customer_id, product_id, status, current_period_end, amount FROM subscriptions_active ORDER BY subscription_id;"},
-    {"subscriptions_paused", "SELECT subscription_id, customer_id, paused_at, resume_at FROM subscriptions_paused ORDER BY subscription_id;"},
-    {"subscriptions_cancelled", "SELECT subscription_id, customer_id, cancelled_at, reason FROM subscriptions_cancelled ORDER BY subscription_id;"},
-    {"order_status_updates", "SELECT order_id, updated_at, status FROM order_status_updates ORDER BY order_id, updated_at;"},
-    {"orders_cancelled", "SELECT order_id, cancelled_at, reason FROM orders_cancelled ORDER BY order_id;"},
-    {"questionnaire_responses", "SELECT questionnaire_id, question_id, question_text, answer_type FROM questionnaire_responses ORDER BY questionnaire_id, question_id;"},
-    {"subscriptions_audit_log", "SELECT subscription_id, event_time, event, details FROM subscriptions_audit_log ORDER BY subscription_id, event_time;"},
-    {"v_daily_metrics", "SELECT date, order_count, total_revenue FROM v_daily_metrics ORDER BY date;"},
+    {"customers",
+     "SELECT customer_id, email, first_name, last_name, phone, created_at IS NOT NULL, updated_at "
+     "IS NOT NULL FROM customers ORDER BY customer_id;"},
+    {"addresses",
+     "SELECT address_id, address1, address2, city, province_code, postal_code, country_code FROM "
+     "addresses ORDER BY address_id;"},
+    {"products",
+     "SELECT product_id, name, list_price, sale_price, renewal_price, active, created_at IS NOT "
+     "NULL, updated_at IS NOT NULL FROM products ORDER BY product_id;"},
+    {"coupons",
+     "SELECT code, description, percent_off, amount_off, max_redemptions FROM coupons ORDER BY "
+     "code;"},
+    {"orders",
+     "SELECT order_id, customer_id, product_id, status, total_amount, discount_amount, "
+     "base_amount, credit_used_amount, discount_reduction_amount, coupon_code, "
+     "shipping_address_id, created_at, updated_at IS NOT NULL FROM orders ORDER BY order_id;"},
+    {"payments",
+     "SELECT charge_id, order_id, customer_id, amount, application_fee_amount, currency, "
+     "payment_intent_id, created_at, webhook_received_at IS NOT NULL FROM payments ORDER BY "
+     "charge_id;"},
+    {"refunds",
+     "SELECT refund_id, charge_id, amount, reason, created_at FROM refunds ORDER BY refund_id;"},
+    {"subscriptions_active",
+     "SELECT subscription_id, customer_id, product_id, status, current_period_end, amount FROM "
+     "subscriptions_active ORDER BY subscription_id;"},
+    {"subscriptions_paused",
+     "SELECT subscription_id, customer_id, paused_at, resume_at FROM subscriptions_paused ORDER BY "
+     "subscription_id;"},
+    {"subscriptions_cancelled",
+     "SELECT subscription_id, customer_id, cancelled_at, reason FROM subscriptions_cancelled ORDER "
+     "BY subscription_id;"},
+    {"order_status_updates",
+     "SELECT order_id, updated_at, status FROM order_status_updates ORDER BY order_id, "
+     "updated_at;"},
+    {"orders_cancelled",
+     "SELECT order_id, cancelled_at, reason FROM orders_cancelled ORDER BY order_id;"},
+    {"questionnaire_responses",
+     "SELECT questionnaire_id, question_id, question_text, answer_type FROM "
+     "questionnaire_responses ORDER BY questionnaire_id, question_id;"},
+    {"subscriptions_audit_log",
+     "SELECT subscription_id, event_time, event, details FROM subscriptions_audit_log ORDER BY "
+     "subscription_id, event_time;"},
+    {"v_daily_metrics",
+     "SELECT date, order_count, total_revenue FROM v_daily_metrics ORDER BY date;"},
 };
 
 const char* const kCareRejects =
@@ -289,9 +350,12 @@ void check_care_run(const Workspace& ws, const Database& db, const std::string& 
   INFO(summary);
   // Exit 1: the rejected customer and orders fail the seed's `expect rejects == 0`.
   CHECK(run.exit_code == 1);
-  CHECK(summary.find("FAIL  expect rejects == 0 [customers]: 1 rejected of 20 selected") != std::string::npos);
-  CHECK(summary.find("FAIL  expect rejects == 0 [orders]: 2 rejected of 15 selected") != std::string::npos);
-  CHECK(summary.find("ok    expect count == source [addresses]: 10 selected, 9 written, 1 skipped, 0 rejected") != std::string::npos);
+  CHECK(summary.find("FAIL  expect rejects == 0 [customers]: 1 rejected of 20 selected") !=
+        std::string::npos);
+  CHECK(summary.find("FAIL  expect rejects == 0 [orders]: 2 rejected of 15 selected") !=
+        std::string::npos);
+  CHECK(summary.find("ok    expect count == source [addresses]: 10 selected, 9 written, 1 skipped, "
+                     "0 rejected") != std::string::npos);
   CHECK(summary.find("ok    expect no orphans in careportals") != std::string::npos);
   check_expected("careportals", "expected." + engine + ".txt", db.dump_all(kCareTables));
   CHECK(reject_reasons(ws.rejects()) == kCareRejects);
@@ -309,10 +373,12 @@ const std::vector<std::pair<std::string, std::string>> kUuidTables = {
     {"clinics", "SELECT id, name, uuid_id FROM clinics ORDER BY id;"},
     {"providers", "SELECT id, clinic_id, name FROM providers ORDER BY id;"},
     {"dashboards", "SELECT id, user_id, name, uuid_id, user_uuid_id FROM dashboards ORDER BY id;"},
-    {"id_mappings", "SELECT table_name, old_id, new_id FROM id_mappings ORDER BY table_name, old_id;"},
+    {"id_mappings",
+     "SELECT table_name, old_id, new_id FROM id_mappings ORDER BY table_name, old_id;"},
 };
 
-void check_uuid_run(const Workspace& ws, const Database& app, const std::vector<std::string>& args) {
+void check_uuid_run(const Workspace& ws, const Database& app,
+                    const std::vector<std::string>& args) {
   std::string before = app.dump_all(kUuidTables);
   Outcome run = ws.migrun(args);
   INFO(run.out << run.err << ws.summary());
