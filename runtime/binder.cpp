@@ -8,6 +8,7 @@
 
 #include "compiler/builtins.hpp"
 #include "compiler/formatter.hpp"
+#include "compiler/join.hpp"
 #include "runtime/follow_foreign_keys.hpp"
 #include "runtime/selection_sql.hpp"
 #include "runtime/sql_expr.hpp"
@@ -108,12 +109,6 @@ Type static_type(const Expr& e, const TableInfo& source) {
     default:
       return {};
   }
-}
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-  return out;
 }
 
 class Binder {

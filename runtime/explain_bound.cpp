@@ -3,17 +3,12 @@
 #include <sstream>
 
 #include "compiler/formatter.hpp"
+#include "compiler/join.hpp"
 #include "runtime/table_ddl.hpp"
 #include "runtime/value_text.hpp"
 
 namespace mig {
 namespace {
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-  return out;
-}
 
 // How the task's rows are chosen, in words: `filtered`, `followed via A, B`, ...
 std::string selection_text(const BoundTask& t) {

@@ -5,15 +5,10 @@
 #include <optional>
 
 #include "runtime/selection_sql.hpp"
+#include "compiler/join.hpp"
 
 namespace mig {
 namespace {
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-  return out;
-}
 
 bool has_clause(const BoundTask& t, Clause::Kind k) {
   if (!t.task || !t.task->decl) return false;

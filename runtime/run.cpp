@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "compiler/compile.hpp"
+#include "compiler/join.hpp"
 #include "runtime/binder.hpp"
 #include "runtime/connect.hpp"
 #include "runtime/create_tables.hpp"
@@ -48,12 +49,6 @@ bool matches(const BoundTask& t, const std::vector<std::string>& patterns) {
         return true;
   }
   return false;
-}
-
-std::string join_words(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
-  return out;
 }
 
 // Everything one run holds, so that the steps below stay short.
@@ -166,7 +161,7 @@ class PlanRun {
       std::vector<std::string> names;
       for (const BoundTask& t : bound_.tasks)
         if (o_.force->empty() || matches(t, *o_.force)) names.push_back(t.name);
-      if (names.empty() && !o_.force->empty()) return usage("--force: no task matches " + join_words(*o_.force));
+      if (names.empty() && !o_.force->empty()) return usage("--force: no task matches " + join(*o_.force));
       if (auto r = state_->reset(names); !r) return usage(r.error().message);
     }
     return kExitOk;
