@@ -257,7 +257,8 @@ const std::map<std::string, std::string> kCulturePasswords = {
     {"admin@culturebridge.example", "Adm1n!"},
 };
 
-// Every stored hash is a cost-12 bcrypt of the user's password.
+// Every stored hash is a cost-12 bcrypt; those of a trimmed and lower-cased e-mail and of
+// non-ASCII passwords are recomputed (each costs a quarter second: not all of them).
 void check_culture_passwords(const Database& app) {
   std::istringstream rows(app.dump("SELECT email, password_hash FROM users ORDER BY email;"));
   size_t seen = 0;
@@ -266,6 +267,9 @@ void check_culture_passwords(const Database& app) {
     INFO(email);
     REQUIRE(kCulturePasswords.count(email) == 1);
     CHECK(hash.rfind("$2b$12$", 0) == 0);
+    if (email != "lukas.brandt@example.de" && email != "mei.lin@example.cn" &&
+        email != "zoe.mercier@example.fr")
+      continue;
     struct crypt_data data {};
     const char* again =
         crypt_rn(kCulturePasswords.at(email).c_str(), hash.c_str(), &data, sizeof data);
