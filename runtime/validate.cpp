@@ -5,6 +5,7 @@
 #include "compiler/formatter.hpp"
 #include "runtime/orphans.hpp"
 #include "runtime/parity.hpp"
+#include "runtime/plan_expression.hpp"
 #include "runtime/sql_expr.hpp"
 #include "runtime/value_text.hpp"
 
@@ -110,8 +111,22 @@ class Validator {
       }
       return rejects(a, total, r);
     }
+    if (a.kind == Assertion::Kind::expr) return plan_expression(*a.expect->expr, r);
     r.evaluated = false;
     r.details = "not evaluated: this version of migrun cannot check it yet";
+  }
+
+  // `expect count(new.staff) + count(new.patients) == count(old.users)`: a query that
+  // fails fails the assertion, with the reason.
+  void plan_expression(const Expr& e, ExpectResult& r) {
+    Result<PlanExpressionOutcome> out = evaluate_plan_expression(e, plan_, conns_);
+    if (!out) {
+      r.details = out.error().message;
+      return;
+    }
+    r.passed = out->passed;
+    r.details = out->details;
+    r.data = out->values;
   }
 
   void rejects(const Assertion& a, const TaskCounters& c, ExpectResult& r) {
