@@ -125,6 +125,8 @@ const char* edge_kind_name(DagEdge::Kind kind) {
       return "finish";
     case DagEdge::Kind::expect:
       return "expect";
+    case DagEdge::Kind::foreign_key:
+      return "foreign key";
   }
   return "prepare";
 }

@@ -36,6 +36,7 @@ struct DagEdge {
     prepare,  // a connection is prepared before a task touches it
     finish,   // a connection is finished after the last task touching it
     expect,   // a validation runs after what it reads
+    foreign_key,  // the child's target table references the parent's (added at bind time)
   };
   Kind kind = Kind::prepare;
   size_t from = 0;     // runs first (index into LogicalDag::nodes)
@@ -73,7 +74,7 @@ void schedule(LogicalDag& dag);
 
 // `prepare`, `task`, `expect`, `finish`.
 const char* node_kind_name(DagNode::Kind kind);
-// `lookup`, `follow`, `prepare`, `finish`, `expect`.
+// `lookup`, `follow`, `prepare`, `finish`, `expect`, `foreign key`.
 const char* edge_kind_name(DagEdge::Kind kind);
 
 }  // namespace mig

@@ -19,6 +19,7 @@
 #include "runtime/create_tables.hpp"
 #include "runtime/crosswalk_csv.hpp"
 #include "runtime/environment.hpp"
+#include "runtime/fk_order.hpp"
 #include "runtime/orphans.hpp"
 #include "runtime/progress.hpp"
 #include "runtime/reports.hpp"
@@ -194,7 +195,9 @@ class PlanRun {
   // own connections (the scheduler decides, this loop only starts and collects).
   int walk() {
     int64_t parallel = o_.parallel.value_or(c_.plan->settings.parallel);
-    Scheduler s(*c_.dag, size_t(parallel));
+    LogicalDag dag = *c_.dag;  // plus the order the target's foreign keys ask for
+    order_by_foreign_keys(dag, bound_);
+    Scheduler s(dag, size_t(parallel));
     bool failed = false, interrupted = false;
     std::vector<std::thread> threads;
     std::vector<std::pair<size_t, Scheduler::Outcome>> finished;
