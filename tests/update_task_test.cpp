@@ -343,3 +343,16 @@ TEST_CASE("update task on MariaDB: in place, rolled back exactly, killed and res
   check_kill_and_resume(mariadb_engine("upd_my_kill"), b.path());
   check_update_mode(mariadb_engine("upd_my_mode"), c.path());
 }
+
+TEST_CASE("update task on a CSV connection is refused, the file untouched", "[update]") {
+  TempDir dir("upd_csv");
+  write_file(dir / "data/users.csv", "id,name,uid\na,x,\nb,y,\n");
+  write_file(dir / "upd.mig",
+             "plan upd\ntarget app = csv(\"data\")\nupdate app.users {\n  key id\n"
+             "  set { uid = uuid5(\"" + std::string(kNamespace) + "\", id) }\n}\n");
+  Outcome run = run_migrun(dir.path(), {"upd.mig", "--quiet"});
+  INFO(run.err);
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Catch::Contains("csv connections are read-only"));
+  CHECK(slurp(dir / "data/users.csv") == "id,name,uid\na,x,\nb,y,\n");
+}
