@@ -5,6 +5,7 @@
 #include "compiler/formatter.hpp"
 #include "runtime/convert.hpp"
 #include "runtime/evaluator.hpp"
+#include "runtime/page_reader.hpp"
 #include "runtime/value_json.hpp"
 #include "runtime/value_text.hpp"
 
@@ -130,6 +131,7 @@ class Runner {
     if (!compiled) return fail(compiled.error().message);
     c_ = std::move(*compiled);
     if (auto s = recover(); !s.ok()) return fail(s.error().message);
+    read_ahead_ = reads_ahead();
     int64_t size = cx_.batch_size.value_or(t_.batch_size);
     while (true) {
       if (cx_.limit && out_.counters.read >= *cx_.limit) {
@@ -154,6 +156,16 @@ class Runner {
     out_.end = TaskOutcome::End::failed;
     out_.error = message;
     return out_;
+  }
+
+  // Reading the next page while this one is written overlaps the two servers' work. Not
+  // under --limit (the next page's size depends on this one's outcome), nor for a task
+  // that reads what it writes (an update, one connection for both): there the next page
+  // must see this batch's writes. Only servers: SQLite and files gain nothing from it.
+  bool reads_ahead() const {
+    std::string d = source_.dialect();
+    return !cx_.limit && !t_.is_update && t_.source_conn != t_.target_conn &&
+           (d == "mariadb" || d == "postgres");
   }
 
   CommitMarker marker() const { return CommitMarker{cx_.plan, cx_.env, t_.name, batches_ + 1}; }
@@ -184,7 +196,7 @@ class Runner {
       if (!after) return Error{"the checkpoint of `" + t_.name + "` is unreadable: " + after.error().message};
       req.after = std::move(*after);
     }
-    auto in = source_.read(req);
+    auto in = reader_.read(req, checkpoint_);
     if (!in) return Error{"reading " + t_.source->qualified() + ": " + in.error().message};
     if (in->rows.empty()) return false;
 
@@ -193,6 +205,14 @@ class Runner {
     p.run_id = cx_.run_id;
     std::vector<Value> last_key = pick(in->rows.back(), c_.key);
     p.checkpoint = encode_key(last_key);
+    if (read_ahead_ && int64_t(in->rows.size()) == page) {
+      ReadRequest next = req;
+      auto after = decode_key(*p.checkpoint);  // as the next batch() will bind it
+      if (after) {
+        next.after = std::move(*after);
+        reader_.prefetch(std::move(next), *p.checkpoint);
+      }
+    }
     Batch out{c_.output_names, {}, {}};
     std::vector<size_t> origin;  // out row -> in row
     std::vector<bool> unreadable(in->rows.size(), false);
@@ -363,12 +383,14 @@ class Runner {
       // The rows now in the target (written, or there already) are the ones a lookup or
       // a child's follow may point at.
       bool delivered = !not_written[i] || skipped[i];
-      if (delivered && (t_.rekeys || t_.records_selection) && !c_.fresh_keys)
-        p.crosswalk.push_back({encode_key(pick(in.rows[origin[i]], c_.key)),
-                               encode_key(pick(out.rows[i], c_.target_key))});
+      bool crosswalk = delivered && (t_.rekeys || t_.records_selection) && !c_.fresh_keys;
+      if (!crosswalk && not_written[i]) continue;
+      std::string target_key = encode_key(pick(out.rows[i], c_.target_key));  // once for both
+      if (crosswalk)
+        p.crosswalk.push_back({encode_key(pick(in.rows[origin[i]], c_.key)), target_key});
       if (not_written[i]) continue;
       ++p.delta.written;
-      WrittenKey k{encode_key(pick(out.rows[i], c_.target_key)), WriteAction::inserted, std::nullopt};
+      WrittenKey k{std::move(target_key), WriteAction::inserted, std::nullopt};
       if (auto b = before.find(i); b != before.end()) {
         k.action = WriteAction::updated;
         k.before_image = encode_row(out.columns, *b->second);
@@ -387,6 +409,8 @@ class Runner {
   Connector& source_;
   Connector& target_;
   const TaskContext& cx_;
+  PageReader reader_{source_};  // after source_: waits for a read ahead before it goes
+  bool read_ahead_ = false;
   CompiledTask c_;
   TaskOutcome out_;
   int64_t batches_ = 0;                    // saved batches of the task, all runs
