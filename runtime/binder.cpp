@@ -13,6 +13,7 @@
 #include "runtime/selection_sql.hpp"
 #include "runtime/sql_expr.hpp"
 #include "runtime/table_ddl.hpp"
+#include "runtime/time_precision.hpp"
 #include "runtime/value_text.hpp"
 
 namespace mig {
@@ -186,6 +187,9 @@ class Binder {
     b.source = src;
     b.target = dst;
     bool ok = bind_key(b, s) && bind_outputs(b, s) && bind_filters(b, s);
+    for (OutputColumn& o : b.outputs)
+      if (const ColumnInfo* col = b.target->column(o.name))
+        o.fraction_digits = fraction_digits(out_.catalogs.at(b.target_conn).dialect, *col);
     bind_checks(b, s);
     if (!ok) return std::nullopt;
     b.read_sql = first_page_sql(out_, b);

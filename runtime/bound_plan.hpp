@@ -22,6 +22,7 @@ struct OutputColumn {
   const Expr* expr = nullptr;        // `col = expr`; null: copied from source_column
   std::optional<size_t> source_column;  // `*` (or `col = col`): index in BoundTask::read_columns
   Type type;                         // the target column's type
+  std::optional<int> fraction_digits;  // a timestamp column keeping fewer than 6 (time_precision.hpp)
 };
 
 // A `follow COL -> TASK` the runtime must apply itself (its parent reads another source,

@@ -4,7 +4,9 @@
 
 #include "runtime/convert.hpp"
 #include "runtime/parity_encoding.hpp"
+#include "runtime/runtime_follow.hpp"
 #include "runtime/sql_expr.hpp"
+#include "runtime/time_precision.hpp"
 #include "runtime/value_json.hpp"
 
 namespace mig {
@@ -132,6 +134,11 @@ Result<std::optional<KeyedRow>> SourceRows::next() {
 // As the task runner's map_row: a row a `where` cannot decide, a column the map cannot
 // compute or coerce, or a failed `check` (but `else warn`) is rejected, so not expected.
 Result<std::optional<KeyedRow>> SourceRows::map_row(const Row& row) {
+  for (const RuntimeFollow& f : t_->follows) {
+    Result<bool> kept = row_follows(row, f, *state_);
+    if (!kept) return kept.take_error();
+    if (!*kept) return std::optional<KeyedRow>();
+  }
   for (const Program& w : residual_) {
     auto keep = w.holds(row);
     if (!keep) {
@@ -146,6 +153,7 @@ Result<std::optional<KeyedRow>> SourceRows::map_row(const Row& row) {
     const OutputColumn& o = t_->outputs[i];
     Result<Value> v = o.expr ? outputs_[i]->eval(row) : Result<Value>(row[*o.source_column]);
     if (v) v = coerce(*v, o.type.base);
+    if (v) v = fit_fraction(std::move(*v), o.fraction_digits);
     if (!v) {
       ++excluded_;
       return std::optional<KeyedRow>();

@@ -5,6 +5,8 @@
 #include "compiler/formatter.hpp"
 #include "runtime/convert.hpp"
 #include "runtime/evaluator.hpp"
+#include "runtime/runtime_follow.hpp"
+#include "runtime/time_precision.hpp"
 #include "runtime/page_reader.hpp"
 #include "runtime/value_json.hpp"
 #include "runtime/value_text.hpp"
@@ -255,7 +257,7 @@ class Runner {
   // Filters, maps and checks one row: nullopt when it is filtered out or rejected.
   Result<std::optional<Row>> map_row(const Row& row, BatchProgress& p) {
     for (const RuntimeFollow& f : t_.follows) {
-      Result<bool> kept = followed(row, f);
+      Result<bool> kept = row_follows(row, f, *cx_.state);
       if (!kept) return kept.take_error();
       if (!*kept) return std::optional<Row>();
     }
@@ -274,6 +276,7 @@ class Runner {
       const OutputColumn& o = t_.outputs[i];
       Result<Value> v = o.expr ? c_.outputs[i]->eval(row) : Result<Value>(row[*o.source_column]);
       if (v) v = coerce(*v, o.type.base);
+      if (v) v = fit_fraction(std::move(*v), o.fraction_digits);
       if (!v) {
         std::string why = "column `" + o.name + "`: " + v.error().message;
         return reject_or_fail(p, row, nullptr, why, t_.on_error);
@@ -289,22 +292,6 @@ class Runner {
       return reject_or_fail(p, row, &mapped, why, check.action);
     }
     return std::optional<Row>(std::move(mapped));
-  }
-
-  // A follow the runtime applies: the row's reference, typed as the parent's key, is one
-  // of the keys the parent delivered to the target (kept in the state store's crosswalk).
-  Result<bool> followed(const Row& row, const RuntimeFollow& f) {
-    std::vector<Value> key;
-    for (size_t i = 0; i < f.columns.size(); ++i) {
-      const Value& v = row[f.columns[i]];
-      if (v.is_null()) return f.null_passes;  // a null reference points at no row
-      Result<Value> typed = coerce(v, f.parent_types[i]);
-      if (!typed) return false;  // not a value the parent's key can hold
-      key.push_back(std::move(*typed));
-    }
-    auto hit = cx_.state->lookup_crosswalk(f.parent, encode_key(key));
-    if (!hit) return Error{"following " + f.parent + ": " + hit.error().message};
-    return hit->has_value();
   }
 
   Result<std::optional<Row>> reject_or_fail(BatchProgress& p, const Row& row, const Row* mapped,
