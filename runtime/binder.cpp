@@ -336,6 +336,12 @@ class Binder {
           dropped.insert(item.column.text);
         }
         if (item.kind == MapItem::Kind::assign) {
+          if (b.is_update && std::count(b.key.begin(), b.key.end(), item.column.text)) {
+            Diagnostic& d = diags_.report(DiagId::update_sets_key, item.column.span, {item.column.text});
+            add_help(d, "the key finds the row to change; write the new value to a column of its own");
+            ok = false;
+            continue;
+          }
           if (!b.target->column(item.column.text)) {
             unknown_column(*b.target, item.column);
             ok = false;
@@ -410,8 +416,15 @@ class Binder {
     bool same_names = std::all_of(b.key.begin(), b.key.end(),
                                   [&](const std::string& k) { return output(k) != nullptr; });
     b.target_key = same_names ? b.key : b.target->primary_key;
-    if (b.target_key.empty() || !std::all_of(b.target_key.begin(), b.target_key.end(),
-                                             [&](const std::string& k) { return output(k); })) {
+    if (!b.target_key.empty() && !std::all_of(b.target_key.begin(), b.target_key.end(),
+                                              [&](const std::string& k) { return output(k); })) {
+      Diagnostic& d = diags_.report(DiagId::target_key_unwritten, s.to.span,
+                                    {b.target->qualified(), join(b.target_key)});
+      add_help(d, "assign the key columns in `map` (`" + b.target_key[0] + " = ...`), or write the source key (" +
+                      join(b.key) + ") to columns of the same names");
+      return false;
+    }
+    if (b.target_key.empty()) {
       Diagnostic& d = diags_.report(DiagId::no_key, s.to.span, {b.target->qualified()});
       add_help(d, "write the key columns (" + join(b.key, ", ") +
                       ") to the target, or give the target a primary key that the map fills");

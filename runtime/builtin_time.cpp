@@ -1,6 +1,6 @@
 // Time built-ins:
 // - `now()`: the run's start when the runtime gives it (EvalScope::now_micros), else the
-//   clock; never folded into a constant.
+//   clock, to the whole second; never folded into a constant.
 // - `parse_timestamp(t, fmt, ...)`: tries each format in turn (runtime/time_format.hpp);
 //   white space around the text is ignored; a text no format reads is a row error.
 // - `to_utc(ts, zone)`: a wall-clock timestamp (or a date, at midnight) in an IANA zone as
@@ -37,10 +37,12 @@ int64_t wall_micros(const Value& v) {
   }
 }
 
+// Whole seconds: a time of the migration, not of the data, that every engine's timestamp
+// column keeps exactly (MariaDB's DATETIME keeps no fraction, and fractions are refused).
 Result<Value> now(const Args&) {
   auto since = std::chrono::system_clock::now().time_since_epoch();
-  return Value::timestamptz(
-      TimestampTz{std::chrono::duration_cast<std::chrono::microseconds>(since).count()});
+  int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(since).count();
+  return Value::timestamptz(TimestampTz{seconds * 1'000'000});
 }
 
 // ------------------------------------------------------------------ parse_timestamp
