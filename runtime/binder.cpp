@@ -362,7 +362,8 @@ class Binder {
         if (!assigned.count(k))
           b.outputs.push_back(OutputColumn{k, nullptr, source_index(k), b.target->column(k)
                                                                             ? Type::of(b.target->column(k)->type)
-                                                                            : Type{}});
+                                                                            : Type{},
+                                                         std::nullopt});
     for (const ColumnInfo& col : b.target->columns) {
       Type type = Type::of(col.type);
       auto a = assigned.find(col.name);
@@ -372,7 +373,7 @@ class Binder {
         if (e.kind == ExprKind::name && e.path.size() == 1) {
           auto idx = source_index(e.path[0].text);
           check_type(*b.source->column(e.path[0].text), col, e.span);
-          b.outputs.push_back(OutputColumn{col.name, nullptr, idx, type});
+          b.outputs.push_back(OutputColumn{col.name, nullptr, idx, type, std::nullopt});
         } else {
           Type got = static_type(e, *b.source);
           if (!convertible(got, type)) {
@@ -381,11 +382,11 @@ class Binder {
             add_help(d, "convert it explicitly in `map`: `" + col.name + " = ...`");
             ok = false;
           }
-          b.outputs.push_back(OutputColumn{col.name, &e, std::nullopt, type});
+          b.outputs.push_back(OutputColumn{col.name, &e, std::nullopt, type, std::nullopt});
         }
       } else if (star && !dropped.count(col.name) && b.source->column(col.name)) {
         if (!b.is_update) check_type(*b.source->column(col.name), col, s.to.span);
-        b.outputs.push_back(OutputColumn{col.name, nullptr, source_index(col.name), type});
+        b.outputs.push_back(OutputColumn{col.name, nullptr, source_index(col.name), type, std::nullopt});
       } else if (!b.is_update && !col.nullable && !col.has_default) {
         Diagnostic& d = diags_.report(DiagId::not_null_unfilled, s.to.span,
                                       {b.target->qualified() + "." + col.name});
@@ -506,7 +507,7 @@ class Binder {
       write_follow(w, out_, cols, parent, parent.key, false);
       b.pushed.push_back(w.take());
       b.pushed_text.push_back("follow " + text);
-      b.pushed_follows.push_back(FollowLink{cols, parent.name});
+      b.pushed_follows.push_back(FollowLink{cols, parent.name, false});
       return true;
     }
     RuntimeFollow f;

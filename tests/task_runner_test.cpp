@@ -27,8 +27,8 @@ struct Fixture {
     task.source = task.target = &table;
     task.key = task.target_key = task.read_columns = {"id"};
     task.read_columns.push_back("name");
-    task.outputs = {{"id", nullptr, 0, Type::of(BaseType::int_)},
-                    {"name", nullptr, 1, Type::of(BaseType::text)}};
+    task.outputs = {{"id", nullptr, 0, Type::of(BaseType::int_), std::nullopt},
+                    {"name", nullptr, 1, Type::of(BaseType::text), std::nullopt}};
     task.batch_size = 3;
     task.on_conflict = policy;
     source.tables["items"].columns = target.tables["items"].columns = {"id", "name"};
