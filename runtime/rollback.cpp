@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/value_json.hpp"
+#include "runtime/written_keys.hpp"
 
 namespace mig {
 namespace {
@@ -20,9 +21,13 @@ Result<UndoBatch> decode_page(const UndoTarget& t, const std::vector<WrittenKeyR
   UndoBatch out;
   for (const WrittenKeyRow& w : page) {
     if (w.written.action == WriteAction::inserted) {
-      Result<Row> key = undo_key(t, w.written.key);
-      if (!key.ok()) return key.take_error();
-      out.deletes.push_back(std::move(*key));
+      Status s = for_each_key(w.written, [&](std::string k) -> Status {
+        Result<Row> key = undo_key(t, k);
+        if (!key.ok()) return key.take_error();
+        out.deletes.push_back(std::move(*key));
+        return Status::success();
+      });
+      if (!s.ok()) return s.error();
       continue;
     }
     Result<Batch> image = undo_image(t, w.written);
@@ -135,6 +140,20 @@ class Undoer {
         cx_.state->written_keys_page(cx_.run_id, t_.task, next_id_, cx_.batch_size);
     if (!page.ok()) return page.take_error();
     if (page->empty()) return false;
+    bool full = int64_t(page->size()) == cx_.batch_size;
+    // A range of inserted keys stands for many: the batch holds at most batch_size keys
+    // (and at least one entry), so that a rollback stays resumable in small steps.
+    int64_t keys = 0;
+    for (size_t i = 0; i < page->size(); ++i) {
+      Result<int64_t> n = key_count((*page)[i].written);
+      if (!n.ok()) return Error{"task `" + t_.task + "`: " + n.error().message};
+      keys += *n;
+      if (i > 0 && keys > cx_.batch_size) {
+        page->resize(i);
+        full = true;
+        break;
+      }
+    }
     Result<UndoBatch> undo = decode_page(t_, *page);
     if (!undo.ok()) return Error{"task `" + t_.task + "`: " + undo.error().message};
     int64_t next = page->back().id;
@@ -147,7 +166,7 @@ class Undoer {
     next_id_ = next;
     add(out_.counters, *delta);
     if (cx_.progress) cx_.progress(out_.counters);
-    return int64_t(page->size()) == cx_.batch_size;
+    return full;
   }
 
   Result<UndoCounters> apply(const UndoBatch& undo, int64_t next) {

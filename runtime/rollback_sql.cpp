@@ -26,10 +26,9 @@ class TaskScript {
   }
 
   Status add(const WrittenKey& w) {
+    if (w.action == WriteAction::inserted && w.last) return delete_range(w);
     if (w.action == WriteAction::inserted) {
-      Result<Row> key = undo_key(step_.target, w.key);
-      if (!key.ok()) return key.error();
-      Result<std::string> tuple = key_tuple(*key);
+      Result<std::string> tuple = literal_key(w.key);
       if (!tuple.ok()) return tuple.error();
       deletes_.push_back(std::move(*tuple));
       if (deletes_.size() == kDeleteList) flush();
@@ -71,6 +70,25 @@ class TaskScript {
   }
 
   Result<std::string> literal(const Value& v) { return sql_literal(v, step_.dialect); }
+
+  Result<std::string> literal_key(const std::string& encoded) {
+    Result<Row> key = undo_key(step_.target, encoded);
+    if (!key.ok()) return key.take_error();
+    return key_tuple(*key);
+  }
+
+  // A range of inserted integer keys (runtime/written_keys.hpp): every key in it was
+  // inserted by the run, so one BETWEEN deletes exactly those rows.
+  Status delete_range(const WrittenKey& w) {
+    flush();  // keeps the newest-first order of the writes
+    Result<std::string> first = literal_key(w.key);
+    if (!first.ok()) return first.error();
+    Result<std::string> last = literal_key(*w.last);
+    if (!last.ok()) return last.error();
+    out_ << "DELETE FROM " << table_ << " WHERE " << sp_.quote(step_.target.key[0]) << " BETWEEN "
+         << *first << " AND " << *last << ";\n";
+    return Status::success();
+  }
 
   // The row back as it was: an upsert when the key is the primary key (a row deleted
   // since the run comes back too), else an UPDATE and an INSERT of a missing row.

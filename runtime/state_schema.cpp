@@ -110,6 +110,10 @@ CREATE TABLE rollback_tasks (
   PRIMARY KEY (run_id, task)
 );
 )sql",
+    // Version 2 -> 3: a run of consecutive inserted integer keys is one row, key..last_key.
+    R"sql(
+ALTER TABLE written_keys ADD COLUMN last_key TEXT CHECK (last_key IS NULL OR json_valid(last_key));
+)sql",
 };
 
 }  // namespace mig

@@ -16,6 +16,7 @@
 #include "runtime/process_lock.hpp"
 #include "runtime/sqlite_handle.hpp"
 #include "runtime/state_schema.hpp"
+#include "runtime/written_keys.hpp"
 
 namespace mig {
 namespace {
@@ -502,12 +503,13 @@ Status StateStore::Impl::insert_batch_rows(const BatchProgress& b, const std::st
   // original row, the one rollback must restore (DO NOTHING applies row by row, in order,
   // also within one multi-row statement).
   MIG_TRY(insert_rows(
-      "INSERT INTO written_keys (run_id, task, key, action, before_image) VALUES ",
-      " ON CONFLICT (run_id, task, key) DO NOTHING", b.written.size(), 5,
+      "INSERT INTO written_keys (run_id, task, key, action, before_image, last_key) VALUES ",
+      " ON CONFLICT (run_id, task, key) DO NOTHING", b.written.size(), 6,
       [&](SqliteStatement& st, size_t i, int p) {
         const WrittenKey& w = b.written[i];
         st.bind(p, b.run_id).bind_static(p + 1, b.task).bind_static(p + 2, w.key);
         st.bind_static(p + 3, action_name(w.action)).bind(p + 4, w.before_image);
+        st.bind(p + 5, w.last);
       }));
   return insert_rows(
       "INSERT INTO crosswalks (task, source_key, target_key, run_id) VALUES ",
@@ -648,8 +650,8 @@ Status StateStore::for_each_written_key(int64_t run_id, const std::string& task,
                                         const std::function<void(const WrittenKey&)>& fn) {
   std::lock_guard<std::recursive_mutex> guard(impl_->mu);
   Result<SqliteStatement> st = impl_->db.prepare(
-      "SELECT key, action, before_image FROM written_keys WHERE run_id = ?1 AND task = ?2 "
-      "ORDER BY id DESC");
+      "SELECT key, action, before_image, last_key FROM written_keys "
+      "WHERE run_id = ?1 AND task = ?2 ORDER BY id DESC");
   if (!st.ok()) return st.take_error();
   st->bind(1, run_id).bind(2, task);
   for (;;) {
@@ -659,7 +661,18 @@ Status StateStore::for_each_written_key(int64_t run_id, const std::string& task,
     std::string action = st->column_text(1);
     std::optional<WriteAction> a = enum_from_name<WriteAction>(kWriteActionNames, action);
     if (!a) return impl_->corrupt("a write action `" + action + "`");
-    fn(WrittenKey{st->column_text(0), *a, st->column_optional_text(2)});
+    WrittenKey w{st->column_text(0), *a, st->column_optional_text(2), st->column_optional_text(3)};
+    if (!w.last) {
+      fn(w);
+      continue;
+    }
+    std::vector<std::string> keys;  // a range, newest (last) first as the rows are
+    MIG_TRY(for_each_key(w, [&](std::string k) {
+      keys.push_back(std::move(k));
+      return Status::success();
+    }));
+    for (auto k = keys.rbegin(); k != keys.rend(); ++k)
+      fn(WrittenKey{std::move(*k), WriteAction::inserted, std::nullopt, std::nullopt});
   }
 }
 
@@ -713,8 +726,12 @@ Result<std::optional<int64_t>> StateStore::last_run_with_writes() {
 
 Result<WrittenCounts> StateStore::count_written(int64_t run_id, const std::string& task) {
   std::lock_guard<std::recursive_mutex> guard(impl_->mu);
+  // A range key..last_key of integer keys stands for last - first + 1 keys.
   MIG_STATEMENT(st,
-                "SELECT count(*) FILTER (WHERE action = 'inserted'), "
+                "SELECT coalesce(sum(CASE WHEN action <> 'inserted' THEN 0 "
+                "                         WHEN last_key IS NULL THEN 1 ELSE "
+                "                         json_extract(last_key, '$[0]') - json_extract(key, '$[0]') + 1 "
+                "                    END), 0), "
                 "       count(*) FILTER (WHERE action = 'updated') "
                 "FROM written_keys WHERE run_id = ?1 AND task = ?2");
   Result<bool> row = st.bind(1, run_id).bind(2, task).step();
@@ -729,7 +746,7 @@ Result<std::vector<WrittenKeyRow>> StateStore::written_keys_page(int64_t run_id,
   std::lock_guard<std::recursive_mutex> guard(impl_->mu);
   // Walks the index written_keys_by_run (run_id, task, id) backwards from `before_id`.
   MIG_STATEMENT(st,
-                "SELECT id, key, action, before_image FROM written_keys "
+                "SELECT id, key, action, before_image, last_key FROM written_keys "
                 "WHERE run_id = ?1 AND task = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4");
   st.bind(1, run_id).bind(2, task).bind(3, before_id.value_or(INT64_MAX)).bind(4, limit);
   std::vector<WrittenKeyRow> out;
@@ -741,7 +758,8 @@ Result<std::vector<WrittenKeyRow>> StateStore::written_keys_page(int64_t run_id,
     std::optional<WriteAction> a = enum_from_name<WriteAction>(kWriteActionNames, action);
     if (!a) return impl_->corrupt("a write action `" + action + "`");
     out.push_back(WrittenKeyRow{st.column_int(0),
-                                WrittenKey{st.column_text(1), *a, st.column_optional_text(3)}});
+                                WrittenKey{st.column_text(1), *a, st.column_optional_text(3),
+                                           st.column_optional_text(4)}});
   }
 }
 

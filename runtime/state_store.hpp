@@ -97,6 +97,9 @@ struct WrittenKey {
   std::string key;  // encode_key of the target key
   WriteAction action = WriteAction::inserted;
   std::optional<std::string> before_image;  // encode_row of the old row, for `updated`
+  // `inserted` only: the entry stands for every integer key from `key` to this one
+  // (runtime/written_keys.hpp); none for a single key.
+  std::optional<std::string> last;
 };
 
 // One pair of a task's crosswalk.

@@ -10,6 +10,7 @@
 #include "runtime/page_reader.hpp"
 #include "runtime/value_json.hpp"
 #include "runtime/value_text.hpp"
+#include "runtime/written_keys.hpp"
 
 namespace mig {
 namespace {
@@ -97,9 +98,12 @@ nlohmann::json progress_to_json(const BatchProgress& p, const std::string& gener
   j["checkpoint"] = p.checkpoint ? nlohmann::json(*p.checkpoint) : nlohmann::json();
   j["counters"] = {p.delta.read, p.delta.written, p.delta.rejected, p.delta.skipped};
   for (const RejectEntry& r : p.rejects) j["rejects"].push_back({r.key, r.label, r.row});
-  for (const WrittenKey& w : p.written)
-    j["written"].push_back({w.key, int(w.action), w.before_image ? nlohmann::json(*w.before_image)
-                                                                  : nlohmann::json()});
+  for (const WrittenKey& w : p.written) {
+    nlohmann::json e = {w.key, int(w.action), w.before_image ? nlohmann::json(*w.before_image)
+                                                            : nlohmann::json()};
+    if (w.last) e.push_back(*w.last);
+    j["written"].push_back(std::move(e));
+  }
   for (const CrosswalkEntry& c : p.crosswalk) j["crosswalk"].push_back({c.source_key, c.target_key});
   return j;
 }
@@ -113,8 +117,9 @@ BatchProgress progress_from_json(const nlohmann::json& j, const std::string& tas
   for (const auto& r : j.value("rejects", nlohmann::json::array()))
     p.rejects.push_back({r[0], r[1], r[2]});
   for (const auto& w : j.value("written", nlohmann::json::array())) {
-    WrittenKey k{w[0], WriteAction(w[1].get<int>()), std::nullopt};
+    WrittenKey k{w[0], WriteAction(w[1].get<int>()), std::nullopt, std::nullopt};
     if (w[2].is_string()) k.before_image = w[2].get<std::string>();
+    if (w.size() > 3) k.last = w[3].get<std::string>();
     p.written.push_back(std::move(k));
   }
   for (const auto& c : j.value("crosswalk", nlohmann::json::array()))
@@ -366,24 +371,30 @@ class Runner {
     p.delta.skipped += int64_t(w.skipped.size());
     std::map<size_t, const Row*> before;
     for (const auto& [i, row] : w.before) before[i] = &row;
+    WrittenKeyList written(p.written);  // complete before the marker is made
     for (size_t i = 0; i < out.rows.size(); ++i) {
       // The rows now in the target (written, or there already) are the ones a lookup or
       // a child's follow may point at.
       bool delivered = !not_written[i] || skipped[i];
       bool crosswalk = delivered && (t_.rekeys || t_.records_selection) && !c_.fresh_keys;
       if (!crosswalk && not_written[i]) continue;
-      std::string target_key = encode_key(pick(out.rows[i], c_.target_key));  // once for both
+      std::vector<Value> key = pick(out.rows[i], c_.target_key);
+      std::optional<std::string> encoded;  // once for both
+      auto target_key = [&]() -> const std::string& {
+        if (!encoded) encoded = encode_key(key);
+        return *encoded;
+      };
       if (crosswalk)
-        p.crosswalk.push_back({encode_key(pick(in.rows[origin[i]], c_.key)), target_key});
+        p.crosswalk.push_back({encode_key(pick(in.rows[origin[i]], c_.key)), target_key()});
       if (not_written[i]) continue;
       ++p.delta.written;
-      WrittenKey k{std::move(target_key), WriteAction::inserted, std::nullopt};
-      if (auto b = before.find(i); b != before.end()) {
-        k.action = WriteAction::updated;
-        k.before_image = encode_row(out.columns, *b->second);
-      }
-      p.written.push_back(std::move(k));
+      if (auto b = before.find(i); b != before.end())
+        written.add(WrittenKey{target_key(), WriteAction::updated,
+                               encode_row(out.columns, *b->second), std::nullopt});
+      else
+        written.inserted(key, target_key);
     }
+    written.close();
     if (auto s = target_.commit(marker(), progress_to_json(p, generation_).dump()); !s.ok()) {
       (void)target_.rollback();
       return Error{"committing " + t_.target->qualified() + ": " + s.error().message};

@@ -82,11 +82,11 @@ Final collect(const Backend& b, const fs::path& dir, const std::string& tag) {
       "SELECT state, rows_read, rows_written, rows_rejected, rows_skipped FROM tasks"
       " WHERE task = 'items'");
   r.rejects = state.dump("SELECT key, label FROM rejects WHERE task = 'items' ORDER BY key");
-  r.written = state.dump("SELECT key, action FROM written_keys WHERE task = 'items' ORDER BY key");
+  r.written = state.dump(std::string("SELECT key, action FROM ") + kWrittenKeys + " WHERE task = 'items' ORDER BY key");
   r.duplicate_rejects =
       state.scalar("SELECT count(*) - count(DISTINCT key) FROM rejects WHERE task = 'items'");
   r.duplicate_written =
-      state.scalar("SELECT count(*) - count(DISTINCT key) FROM written_keys WHERE task = 'items'");
+      state.scalar(std::string("SELECT count(*) - count(DISTINCT key) FROM ") + kWrittenKeys + " WHERE task = 'items'");
   return r;
 }
 

@@ -187,7 +187,7 @@ TEST_CASE("migrun: a task edited after a partial run is refused and --force redo
   CHECK(rows_read(dir.path(), "second") == 20000);
   CHECK(task_field(dir.path(), "second", "state") == "'completed'");
   Db state(dir / kState);
-  CHECK(state.scalar("SELECT count(*) FROM written_keys WHERE task = 'second'") == 20000);
+  CHECK(state.scalar(std::string("SELECT count(*) FROM ") + kWrittenKeys + " WHERE task = 'second'") == 20000);
 }
 
 TEST_CASE("migrun: a batch the target committed but the state never saw is recovered",
@@ -220,7 +220,7 @@ TEST_CASE("migrun: a batch the target committed but the state never saw is recov
   CHECK(Db(dir / "target.db").scalar("SELECT count(*) FROM items") == 5000);
   CHECK(rows_read(dir.path()) == 5000);
   CHECK(task_field(dir.path(), "items", "rows_written") == "5000");
-  CHECK(Db(dir / kState).scalar("SELECT count(DISTINCT key) FROM written_keys") == 5000);
+  CHECK(Db(dir / kState).scalar(std::string("SELECT count(DISTINCT key) FROM ") + kWrittenKeys) == 5000);
 }
 
 // ---- golden folders: tests/migrun/CASE/ ---------------------------------------------------

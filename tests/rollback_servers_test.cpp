@@ -79,7 +79,7 @@ Case pg_to_mariadb(const std::string& tag) {
 }
 
 long long written(const fs::path& dir, const std::string& action) {
-  return Db(dir / kState).scalar("SELECT count(*) FROM written_keys WHERE run_id = 1 AND action = '" +
+  return Db(dir / kState).scalar(std::string("SELECT count(*) FROM ") + kWrittenKeys + " WHERE run_id = 1 AND action = '" +
                                  action + "'");
 }
 

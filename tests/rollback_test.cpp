@@ -57,10 +57,10 @@ struct Fixture {
     for (int i = 1; i <= before + inserted; ++i) {
       if (i <= before && i % 2 == 0) continue;  // left alone by the run
       if (i <= before) {
-        b.written.push_back({key(i), WriteAction::updated, image(i, "old" + std::to_string(i))});
+        b.written.push_back({key(i), WriteAction::updated, image(i, "old" + std::to_string(i)), std::nullopt});
         t.rows[size_t(i - 1)] = row(i, "new");
       } else {
-        b.written.push_back({key(i), WriteAction::inserted, std::nullopt});
+        b.written.push_back({key(i), WriteAction::inserted, std::nullopt, std::nullopt});
         t.rows.push_back(row(i, "new"));
       }
     }

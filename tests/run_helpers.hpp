@@ -24,6 +24,17 @@ namespace mig::test {
 
 namespace fs = std::filesystem;
 
+// The state store's `written_keys` with each range of inserted integer keys (key..last_key,
+// runtime/written_keys.hpp) expanded to one row per key: use as a table in FROM.
+inline const char* const kWrittenKeys = R"sql((
+  WITH RECURSIVE k(id, run_id, task, key, action, before_image, n, last) AS (
+    SELECT id, run_id, task, key, action, before_image, json_extract(key, '$[0]'),
+           json_extract(last_key, '$[0]') FROM written_keys
+    UNION ALL
+    SELECT id, run_id, task, json_array(n + 1), action, NULL, n + 1, last FROM k
+     WHERE last IS NOT NULL AND n < last)
+  SELECT id, run_id, task, key, action, before_image FROM k))sql";
+
 // The whole content of a file ("" when it does not exist).
 inline std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -81,7 +81,7 @@ BatchProgress batch(const std::string& task, int64_t run, int64_t i) {
   b.checkpoint = key(i * 10);
   b.delta = {10, 10, 0, 0};
   for (int64_t id = (i - 1) * 10 + 1; id <= i * 10; ++id) {
-    b.written.push_back({key(id), mig::WriteAction::inserted, std::nullopt});
+    b.written.push_back({key(id), mig::WriteAction::inserted, std::nullopt, std::nullopt});
     b.crosswalk.push_back({key(id), key(id * 100)});
   }
   return b;
@@ -296,10 +296,10 @@ TEST_CASE("state store crosswalks, written keys, reset and validations", "[state
   b.task = "users";
   b.run_id = run;
   b.checkpoint = key(3);
-  b.written = {{key(1), mig::WriteAction::inserted, std::nullopt},
-               {key(2), mig::WriteAction::updated, R"({"id":2,"name":"old"})"},
-               {key(3), mig::WriteAction::inserted, std::nullopt},
-               {key(2), mig::WriteAction::updated, R"({"id":2,"name":"newer"})"}};
+  b.written = {{key(1), mig::WriteAction::inserted, std::nullopt, std::nullopt},
+               {key(2), mig::WriteAction::updated, R"({"id":2,"name":"old"})", std::nullopt},
+               {key(3), mig::WriteAction::inserted, std::nullopt, std::nullopt},
+               {key(2), mig::WriteAction::updated, R"({"id":2,"name":"newer"})", std::nullopt}};
   REQUIRE(store.save_batch(b).ok());
   std::vector<std::string> undo;
   REQUIRE(store

@@ -11,7 +11,9 @@
 -- connection `dst` (sqlite)
 BEGIN;
 -- task `orders` -> `orders`: 5 inserted row(s) to delete, 0 updated row(s) to restore
-DELETE FROM "orders" WHERE "id" IN (14, 13, 12, 11, 10);
+DELETE FROM "orders" WHERE "id" IN (14);
+DELETE FROM "orders" WHERE "id" BETWEEN 12 AND 13;
+DELETE FROM "orders" WHERE "id" BETWEEN 10 AND 11;
 -- task `customers` -> `customers`: 2 inserted row(s) to delete, 2 updated row(s) to restore
 DELETE FROM "customers" WHERE "id" IN (4);
 INSERT INTO "customers" ("id", "name", "email") VALUES (3, 'Carl; --', 'c@x.org') ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name", "email" = excluded."email";
