@@ -29,6 +29,12 @@ Error lossy(const Value& v, ValueKind to) {
 
 }  // namespace
 
+Result<Value> coerce(Value&& v, BaseType to) {
+  auto want = kind_of(to);
+  if (!want || v.is_null() || v.kind() == *want) return std::move(v);
+  return coerce(static_cast<const Value&>(v), to);
+}
+
 Result<Value> coerce(const Value& v, BaseType to) {
   auto want = kind_of(to);
   if (!want || v.is_null() || v.kind() == *want) return v;

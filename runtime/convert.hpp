@@ -11,5 +11,7 @@ namespace mig {
 
 // `v` as a value of `to`; null stays null; `unknown` leaves the value as it is.
 Result<Value> coerce(const Value& v, BaseType to);
+// The same, moving `v` through when it already has the kind (most copied columns do).
+Result<Value> coerce(Value&& v, BaseType to);
 
 }  // namespace mig

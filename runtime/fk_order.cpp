@@ -28,6 +28,14 @@ bool reaches(const LogicalDag& dag, size_t from, size_t to) {
   return walk(from);
 }
 
+// A table create_tables makes gets its foreign keys only after every task wrote into its
+// connection: its rows need no order.
+bool created(const BoundPlan& plan, const TableInfo* table) {
+  for (const CreatedTable& c : plan.created)
+    if (&c.table == table) return true;
+  return false;
+}
+
 }  // namespace
 
 void order_by_foreign_keys(LogicalDag& dag, const BoundPlan& plan) {
@@ -37,6 +45,7 @@ void order_by_foreign_keys(LogicalDag& dag, const BoundPlan& plan) {
       if (child == parent || !node[child] || !node[parent]) continue;
       for (size_t c : plan.expansion[child]) {
         const BoundTask& ct = plan.tasks[c];
+        if (created(plan, ct.target)) continue;
         for (const ForeignKey& fk : ct.target->foreign_keys) {
           std::string schema = fk.ref_schema.empty() ? ct.target->schema : fk.ref_schema;
           for (size_t p : plan.expansion[parent]) {

@@ -280,7 +280,7 @@ class Runner {
     for (size_t i = 0; i < t_.outputs.size(); ++i) {
       const OutputColumn& o = t_.outputs[i];
       Result<Value> v = o.expr ? c_.outputs[i]->eval(row) : Result<Value>(row[*o.source_column]);
-      if (v) v = coerce(*v, o.type.base);
+      if (v) v = coerce(std::move(*v), o.type.base);
       if (v) v = fit_fraction(std::move(*v), o.fraction_digits);
       if (!v) {
         std::string why = "column `" + o.name + "`: " + v.error().message;
