@@ -1,5 +1,7 @@
 #include "runtime/civil_time.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 namespace mig {
@@ -149,14 +151,25 @@ const int32_t kMaxDays = static_cast<int32_t>(days_from_civil({9999, 12, 31}));
 const int64_t kMinMicros = int64_t{kMinDays} * kMicrosPerDay;
 const int64_t kMaxMicros = (int64_t{kMaxDays} + 1) * kMicrosPerDay - 1;
 
+// `width` digits at least, zero-padded (no printf: this runs for every date of a copy).
+void append_padded(std::string& out, int64_t v, int width) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;  // 24 bytes hold any int64
+  out.append(size_t(std::max<std::ptrdiff_t>(0, width - (end - buf))), '0');
+  out.append(buf, end);
+}
+
 std::string format_date(int64_t days) {
   CivilDate d = civil_from_days(days);
-  char buf[32];
-  if (d.year >= 0)
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-  else
-    std::snprintf(buf, sizeof buf, "-%04d-%02d-%02d", -d.year, d.month, d.day);
-  return buf;
+  std::string out;
+  if (d.year < 0) out += '-';
+  append_padded(out, d.year < 0 ? -int64_t(d.year) : d.year, 4);
+  out += '-';
+  append_padded(out, d.month, 2);
+  out += '-';
+  append_padded(out, d.day, 2);
+  return out;
 }
 
 std::string format_timestamp(int64_t micros) {
@@ -174,9 +187,8 @@ std::string format_timestamp(int64_t micros) {
   out += ':';
   append_2(out, secs % 60);
   if (frac != 0) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
-    out += buf;
+    out += '.';
+    append_padded(out, frac, 6);
   }
   return out;
 }

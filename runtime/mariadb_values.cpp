@@ -46,12 +46,12 @@ std::string time_text(const MYSQL_TIME& t, enum_field_types type, unsigned decim
 // Microseconds since 1970 of a date-time that names a real instant; an error for zero
 // dates (`0000-00-00`), a zero month or day (`2024-00-15`), and other impossible days.
 Result<int64_t> time_micros(const MYSQL_TIME& t, enum_field_types type) {
-  std::string shown = quote_input(time_text(t, type));
+  auto shown = [&] { return quote_input(time_text(t, type)); };  // for errors only
   if (t.year == 0 && t.month == 0 && t.day == 0)
-    return Error{shown + " is a MariaDB zero date, not a real date"};
-  if (t.month == 0 || t.day == 0) return Error{shown + " has a zero month or day, not a real date"};
+    return Error{shown() + " is a MariaDB zero date, not a real date"};
+  if (t.month == 0 || t.day == 0) return Error{shown() + " has a zero month or day, not a real date"};
   CivilDate d{static_cast<int>(t.year), static_cast<int>(t.month), static_cast<int>(t.day)};
-  if (!is_valid_date(d)) return Error{shown + " is not a real date"};
+  if (!is_valid_date(d)) return Error{shown() + " is not a real date"};
   return days_from_civil(d) * kMicrosPerDay +
          ((int64_t{t.hour} * 60 + t.minute) * 60 + t.second) * kMicrosPerSecond +
          static_cast<int64_t>(t.second_part);

@@ -97,10 +97,24 @@ struct PostgresConnector::WriteShape {
   std::string round_col;          // ... and round column (see number_rounds)
 };
 
-// The batch's rows as COPY text lines; `ok` is false for rows refused before sending.
+// The batch's rows as COPY text lines, one after another in one buffer (row i is
+// text[start[i], start[i + 1]), newline included; empty when refused before sending, and
+// then `ok` is false).
 struct PostgresConnector::Encoded {
-  std::vector<std::string> lines;
+  std::string text;
+  std::vector<size_t> start;
   std::vector<char> ok;
+
+  std::string_view line(size_t i) const {
+    return std::string_view(text).substr(start[i], start[i + 1] - start[i]);
+  }
+  // The lines of `rows` (rows not refused, each once): the whole buffer, without a copy,
+  // when they are all of them.
+  std::string_view lines(const std::vector<size_t>& rows, std::string& buffer) const {
+    if (rows.size() == size_t(std::count(ok.begin(), ok.end(), 1))) return text;
+    for (size_t i : rows) buffer += line(i);
+    return buffer;
+  }
 };
 
 std::string PostgresConnector::markers_table() const { return pg_qualified(default_schema_, "_mig_commits"); }
@@ -152,11 +166,11 @@ Result<PostgresConnector::WriteShape> PostgresConnector::write_shape(const Write
 PostgresConnector::Encoded PostgresConnector::encode_rows(const WriteShape& shape, const Batch& batch,
                                                           WriteOutcome& out) const {
   Encoded enc;
-  enc.lines.resize(batch.rows.size());
+  enc.start.push_back(0);
   enc.ok.assign(batch.rows.size(), 1);
+  std::string& line = enc.text;
   std::string text;
   for (size_t i = 0; i < batch.rows.size(); ++i) {
-    std::string& line = enc.lines[i];
     const Row& row = batch.rows[i];
     for (size_t c = 0; c < row.size(); ++c) {
       if (c) line += '\t';
@@ -168,11 +182,13 @@ PostgresConnector::Encoded PostgresConnector::encode_rows(const WriteShape& shap
       if (Status s = pg_write_text(row[c], shape.types[c], text); !s.ok()) {
         out.refused.push_back(RefusedRow{i, "column " + quote_input(shape.columns[c]) + ": " + s.error().message});
         enc.ok[i] = 0;
-        line.clear();
+        line.resize(enc.start.back());
         break;
       }
       append_copy_escaped(text, line);
     }
+    if (enc.ok[i]) line += '\n';
+    enc.start.push_back(line.size());
   }
   return enc;
 }
@@ -286,8 +302,7 @@ Status PostgresConnector::try_slice(WriteShape& shape, const Batch& batch, const
   for (size_t i : rows) {
     data += std::to_string(i);
     data += "\t1\t";
-    data += enc.lines[i];
-    data += '\n';
+    data += enc.line(i);
   }
   if (Status s = conn_->copy_in("COPY " + shape.stage + " (" + pg_quote(shape.row_col) + ", " +
                                     pg_quote(shape.round_col) + ", " + pg_quote_list(shape.columns) +
@@ -347,11 +362,8 @@ bool PostgresConnector::has_duplicate_keys(const WriteShape& shape, const Batch&
 
 Status PostgresConnector::copy_into_target(const WriteShape& shape, const Encoded& enc,
                                            const std::vector<size_t>& rows, WriteOutcome& out) {
-  std::string data;
-  for (size_t i : rows) {
-    data += enc.lines[i];
-    data += '\n';
-  }
+  std::string buffer;
+  std::string_view data = enc.lines(rows, buffer);
   if (Status s = conn_->copy_in("COPY " + shape.target + " (" + pg_quote_list(shape.columns) + ") FROM STDIN", data);
       !s.ok())
     return s;
