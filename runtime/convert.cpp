@@ -29,9 +29,13 @@ Error lossy(const Value& v, ValueKind to) {
 
 }  // namespace
 
-Result<Value> coerce(Value&& v, BaseType to) {
+bool coerces_to_itself(const Value& v, BaseType to) {
   auto want = kind_of(to);
-  if (!want || v.is_null() || v.kind() == *want) return std::move(v);
+  return !want || v.is_null() || v.kind() == *want;
+}
+
+Result<Value> coerce(Value&& v, BaseType to) {
+  if (coerces_to_itself(v, to)) return std::move(v);
   return coerce(static_cast<const Value&>(v), to);
 }
 

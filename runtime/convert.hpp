@@ -13,5 +13,7 @@ namespace mig {
 Result<Value> coerce(const Value& v, BaseType to);
 // The same, moving `v` through when it already has the kind (most copied columns do).
 Result<Value> coerce(Value&& v, BaseType to);
+// Whether coerce returns `v` unchanged.
+bool coerces_to_itself(const Value& v, BaseType to);
 
 }  // namespace mig

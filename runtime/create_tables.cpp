@@ -1,6 +1,9 @@
 #include "runtime/create_tables.hpp"
 
+#include <algorithm>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -36,22 +39,79 @@ Status create_missing_tables(const BoundPlan& plan, const std::string& conn, Con
   return Status::success();
 }
 
+namespace {
+
+// A statement and the table it is about.
+struct TableStatement {
+  std::string table;
+  std::string sql;
+};
+
+// Runs each statement on a connection of its own, `parallel` at a time; the first error.
+Status run_at_once(const std::vector<TableStatement>& statements, const ConnectAgain& again,
+                   size_t parallel) {
+  std::mutex mu;
+  size_t next = 0;
+  Status first;
+  auto worker = [&] {
+    Result<std::unique_ptr<Connector>> conn = again();
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mu);
+      if (next == statements.size() || !first.ok()) return;
+      if (!conn.ok()) {
+        first = conn.error();
+        return;
+      }
+      const TableStatement& st = statements[next++];
+      lock.unlock();
+      Status s = (*conn)->execute(st.sql);
+      lock.lock();
+      if (!s.ok() && first.ok()) first = Error{"validating a foreign key of " + quote_input(st.table) +
+                                               ": " + s.error().message};
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < std::min(parallel, statements.size()); ++i) threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+  return first;
+}
+
+}  // namespace
+
 Status add_pending_foreign_keys(const BoundPlan& plan, const std::string& conn, Connector& target,
-                                const std::string& plan_name, const std::string& env) {
+                                const std::string& plan_name, const std::string& env,
+                                const ConnectAgain& again, size_t parallel) {
   if (!plan.plan->settings.create_tables) return Status::success();
-  std::set<std::string> done;
+  std::set<std::string> seen;
+  std::vector<CommitMarker> markers;
+  std::vector<TableStatement> validations;
   for (const BoundTask& t : plan.tasks) {
-    if (t.target_conn != conn || !done.insert(t.target->qualified()).second) continue;
-    CommitMarker marker = marker_for(plan_name, env, *t.target);
-    Result<std::optional<std::string>> pending = target.committed(marker);
-    if (!pending.ok()) return pending.error();
-    if (!*pending) continue;
-    for (const auto& sql : nlohmann::json::parse(**pending))
-      if (Status s = target.execute(sql.get<std::string>()); !s.ok())
-        return Error{"adding a foreign key to " + quote_input(t.target->qualified()) + ": " +
-                     s.error().message + " (fix the rows, then run again to add it)"};
-    if (Status s = target.forget_markers(plan_name, env, marker.task); !s.ok()) return s;
+    if (t.target_conn != conn) continue;
+    // A table created without a schema (in the default one) is found with it when a run
+    // resumes: its marker has the bare name.
+    for (const TableInfo& table : {*t.target, TableInfo{"", t.target->name, {}, {}, {}}}) {
+      if (!seen.insert(table.qualified()).second) continue;
+      CommitMarker marker = marker_for(plan_name, env, table);
+      Result<std::optional<std::string>> pending = target.committed(marker);
+      if (!pending.ok()) return pending.error();
+      if (!*pending) continue;
+      for (const auto& j : nlohmann::json::parse(**pending)) {
+        std::string sql = j.get<std::string>();
+        if (validates_constraint(sql)) {
+          validations.push_back({table.qualified(), sql});
+          continue;
+        }
+        if (Status s = target.execute(sql); !s.ok())
+          return Error{"adding a foreign key to " + quote_input(table.qualified()) + ": " +
+                       s.error().message + " (fix the rows, then run again to add it)"};
+      }
+      markers.push_back(marker);
+    }
   }
+  if (Status s = run_at_once(validations, again, std::max<size_t>(1, parallel)); !s.ok())
+    return Error{s.error().message + " (fix the rows, then run again to validate it)"};
+  for (const CommitMarker& m : markers)
+    if (Status s = target.forget_markers(plan_name, env, m.task); !s.ok()) return s;
   return Status::success();
 }
 

@@ -169,17 +169,29 @@ void PgConnection::forget_prepared() {
 }
 
 Status PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
+  if (Status s = copy_start(copy_sql); !s.ok()) return s;
+  return copy_end(copy_put(data));
+}
+
+Status PgConnection::copy_start(const std::string& copy_sql) {
   Result<PgResult> started = check(PQexec(conn_, copy_sql.c_str()));
   if (!started.ok()) return started.take_error();
   if (PQresultStatus(started->get()) != PGRES_COPY_IN)
     return Error{"`" + copy_sql.substr(0, 60) + "` did not start a COPY"};
+  return Status::success();
+}
+
+bool PgConnection::copy_put(std::string_view data) {
   // Sent in pieces so that libpq's own buffer stays small.
   constexpr size_t kPiece = 1 << 20;
-  bool sent = true;
-  for (size_t at = 0; at < data.size() && sent; at += kPiece) {
+  for (size_t at = 0; at < data.size(); at += kPiece) {
     size_t n = std::min(kPiece, data.size() - at);
-    sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
+    if (PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) != 1) return false;
   }
+  return true;
+}
+
+Status PgConnection::copy_end(bool sent) {
   if (PQputCopyEnd(conn_, sent ? nullptr : "mig: sending the rows failed") != 1)
     return fail_connection(PQerrorMessage(conn_));
   Status status;

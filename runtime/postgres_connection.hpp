@@ -73,6 +73,11 @@ class PgConnection {
   void forget_prepared();
   // `COPY ... FROM STDIN` with `data` in the statement's format.
   Status copy_in(const std::string& copy_sql, std::string_view data);
+  // The same in parts, sent while the next is made: copy_start, copy_put for each part
+  // (false once sending failed), then copy_end with whether every part went out.
+  Status copy_start(const std::string& copy_sql);
+  bool copy_put(std::string_view data);
+  Status copy_end(bool sent);
 
   // The failure of the last statement that failed.
   const PgFailure& last_failure() const { return failure_; }

@@ -3,6 +3,7 @@
 // on-conflict policies through a staging table, refused rows found by halving the batch,
 // commit markers for exactly-once resume). See connector.hpp for the contract.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,8 +57,14 @@ class PostgresConnector : public Connector {
 
   // ---- writing (postgres_writer.cpp) ----
   Result<WriteShape> write_shape(const WriteRequest& request, const Batch& batch);
-  // Each row as a COPY line, or refused (a value the column cannot hold).
-  Encoded encode_rows(const WriteShape& shape, const Batch& batch, WriteOutcome& out) const;
+  // Each row as a COPY line, or refused (a value the column cannot hold). `sink`, when
+  // given, is handed the lines made so far every few hundred kilobytes and at the end.
+  Encoded encode_rows(const WriteShape& shape, const Batch& batch, WriteOutcome& out,
+                      const std::function<void(std::string_view)>& sink = {}) const;
+  // A plain insert's rows COPYed into the target while they are encoded (the server parses
+  // one part while the next is made); `enc` is complete even when the COPY failed.
+  Status stream_into_target(const WriteShape& shape, const Batch& batch, Encoded& enc,
+                            WriteOutcome& out);
   // Writes `rows` (batch indexes) under a savepoint; when the server refuses some row,
   // undoes them and writes each half the same way, down to single rows, which are refused.
   Status write_slice(WriteShape& shape, const Batch& batch, const Encoded& enc,
@@ -65,6 +72,7 @@ class PostgresConnector : public Connector {
   // One attempt at a slice: the statements of the shape's policy, all or nothing.
   Status try_slice(WriteShape& shape, const Batch& batch, const Encoded& enc,
                    const std::vector<size_t>& rows, WriteOutcome& out);
+  Result<WriteOutcome> finish_batch(WriteOutcome out);
   Status copy_into_target(const WriteShape& shape, const Encoded& enc,
                           const std::vector<size_t>& rows, WriteOutcome& out);
   Status ensure_stage(WriteShape& shape);

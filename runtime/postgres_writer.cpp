@@ -163,8 +163,11 @@ Result<PostgresConnector::WriteShape> PostgresConnector::write_shape(const Write
   return w;
 }
 
-PostgresConnector::Encoded PostgresConnector::encode_rows(const WriteShape& shape, const Batch& batch,
-                                                          WriteOutcome& out) const {
+PostgresConnector::Encoded PostgresConnector::encode_rows(
+    const WriteShape& shape, const Batch& batch, WriteOutcome& out,
+    const std::function<void(std::string_view)>& sink) const {
+  constexpr size_t kPart = 256 << 10;
+  size_t handed = 0;  // bytes of enc.text given to the sink
   Encoded enc;
   enc.start.push_back(0);
   enc.ok.assign(batch.rows.size(), 1);
@@ -189,6 +192,10 @@ PostgresConnector::Encoded PostgresConnector::encode_rows(const WriteShape& shap
     }
     if (enc.ok[i]) line += '\n';
     enc.start.push_back(line.size());
+    if (sink && (line.size() - handed >= kPart || i + 1 == batch.rows.size())) {
+      sink(std::string_view(line).substr(handed));
+      handed = line.size();
+    }
   }
   return enc;
 }
@@ -206,20 +213,31 @@ Result<WriteOutcome> PostgresConnector::write(const WriteRequest& request, const
                    " has " + std::to_string(batch.rows[i].size()) + " values for " +
                    std::to_string(batch.columns.size()) + " columns"};
   WriteOutcome out;
-  Encoded enc = encode_rows(*shape, batch, out);
+  Encoded enc;
+  if (shape->policy == ConflictPolicy::fail) {
+    if (Status s = conn_->exec("SAVEPOINT mig_batch"); !s.ok()) return s.error();
+    if (stream_into_target(*shape, batch, enc, out).ok()) return finish_batch(std::move(out));
+    // Some row was refused: undone, and the slices below find it.
+    if (Status s = conn_->exec("ROLLBACK TO SAVEPOINT mig_batch"); !s.ok()) return s.error();
+  } else {
+    enc = encode_rows(*shape, batch, out);
+    if (Status s = ensure_stage(*shape); !s.ok()) return s.error();
+    if (Status s = conn_->exec("SAVEPOINT mig_batch"); !s.ok()) return s.error();
+  }
   std::vector<size_t> rows;
   for (size_t i = 0; i < batch.rows.size(); ++i)
     if (enc.ok[i]) rows.push_back(i);
-  if (shape->policy != ConflictPolicy::fail && !rows.empty())
-    if (Status s = ensure_stage(*shape); !s.ok()) return s.error();
-
-  if (Status s = conn_->exec("SAVEPOINT mig_batch"); !s.ok()) return s.error();
   Status written = write_slice(*shape, batch, enc, rows, out);
   if (!written.ok()) {
     (void)conn_->exec("ROLLBACK TO SAVEPOINT mig_batch");
     (void)conn_->exec("RELEASE SAVEPOINT mig_batch");
     return written.error();
   }
+  return finish_batch(std::move(out));
+}
+
+// Releases the batch's savepoint; the outcome's lists in row order.
+Result<WriteOutcome> PostgresConnector::finish_batch(WriteOutcome out) {
   if (Status s = conn_->exec("RELEASE SAVEPOINT mig_batch"); !s.ok()) return s.error();
   auto by_index = [](const auto& a, const auto& b) { return a.first < b.first; };
   std::sort(out.skipped.begin(), out.skipped.end());
@@ -227,6 +245,20 @@ Result<WriteOutcome> PostgresConnector::write(const WriteRequest& request, const
   std::stable_sort(out.refused.begin(), out.refused.end(),
                    [](const RefusedRow& a, const RefusedRow& b) { return a.index < b.index; });
   return out;
+}
+
+Status PostgresConnector::stream_into_target(const WriteShape& shape, const Batch& batch,
+                                             Encoded& enc, WriteOutcome& out) {
+  Status started = conn_->copy_start("COPY " + shape.target + " (" + pg_quote_list(shape.columns) +
+                                     ") FROM STDIN");
+  bool sent = started.ok();
+  enc = encode_rows(shape, batch, out, [&](std::string_view part) {
+    if (sent) sent = conn_->copy_put(part);
+  });
+  if (!started.ok()) return started;
+  if (Status s = conn_->copy_end(sent); !s.ok()) return s;
+  out.inserted += std::count(enc.ok.begin(), enc.ok.end(), 1);
+  return Status::success();
 }
 
 Status PostgresConnector::write_slice(WriteShape& shape, const Batch& batch, const Encoded& enc,

@@ -20,9 +20,9 @@ std::string Progress::line(int64_t rows) const {
   int n = std::snprintf(buf, sizeof buf, "%-24s %12lld rows  %10.0f rows/s", task_.c_str(),
                         (long long)rows, rate);
   std::string s(buf, size_t(n));
-  if (total_ > 0) {
-    double pct = 100.0 * double(rows) / double(total_);
-    long eta = rate > 0 ? long(double(total_ - rows) / rate) : 0;
+  if (int64_t total = total_; total > 0) {
+    double pct = 100.0 * double(rows) / double(total);
+    long eta = rate > 0 ? long(double(total - rows) / rate) : 0;
     std::snprintf(buf, sizeof buf, "  %5.1f%%  ETA %ld:%02ld", pct > 100 ? 100.0 : pct,
                   eta / 60, eta % 60);
     s += buf;
@@ -34,7 +34,7 @@ std::string Progress::json_line(int64_t rows) const {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   nlohmann::json j{{"event", "progress"}, {"task", task_}, {"rows", rows},
                    {"seconds", std::round(secs * 1000) / 1000}};
-  if (total_ >= 0) j["total"] = total_;
+  if (int64_t total = total_; total >= 0) j["total"] = total;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -1,6 +1,7 @@
 // The live progress of one task: on a terminal a line redrawn in place (rows, rows/s, %
 // of the counted total, ETA); elsewhere a log line every few seconds, so CI logs stay short.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
@@ -13,6 +14,8 @@ class Progress {
   // `total` < 0: unknown (no % or ETA). `quiet`: prints nothing. `json`: log lines are
   // JSON objects (`--log-format json`), never a redrawn line.
   Progress(std::string task, int64_t total, bool quiet, std::ostream& out, bool json = false);
+  // The counted total, when it arrives after the start (counted beside the copy).
+  void set_total(int64_t total) { total_ = total; }
   // Rows done so far.
   void update(int64_t rows);
   // Ends the line (terminal) or logs the final count.
@@ -23,7 +26,7 @@ class Progress {
   std::string json_line(int64_t rows) const;
 
   std::string task_;
-  int64_t total_;
+  std::atomic<int64_t> total_;
   bool quiet_;
   bool terminal_;
   bool json_;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <condition_variable>
 #include <memory>
@@ -262,7 +263,11 @@ class PlanRun {
     if (node.kind == DagNode::Kind::finish) {
       if (node.toggles_fk_checks)
         if (Status st = verify_foreign_keys(node.connection, target); !st.ok()) return st;
-      if (Status st = add_pending_foreign_keys(bound_, node.connection, target, c_.plan->name, env); !st.ok())
+      ConnectAgain again = [&] { return connect(specs_.at(node.connection)); };
+      size_t parallel = size_t(o_.parallel.value_or(c_.plan->settings.parallel));
+      if (Status st = add_pending_foreign_keys(bound_, node.connection, target, c_.plan->name, env,
+                                               again, parallel);
+          !st.ok())
         return st;
     }
     for (size_t h : node.hooks) {
@@ -342,22 +347,38 @@ class PlanRun {
     cx.limit = o_.limit;
     cx.batch_size = o_.batch_size;
     ReadRequest count_req{t.source->schema, t.source->name, t.read_columns, t.key, std::nullopt, t.pushed, 0};
-    auto total = (*source)->count(count_req);
-    if (total && !confirmed(t, *total)) {
-      std::lock_guard<std::mutex> g(mutex_);
-      std::string why = "needs confirmation: " + std::to_string(*total) + " rows, above " +
-                        std::to_string(*t.confirm_above) + " (rerun with --yes)";
-      (void)state_->set_task_state(t.name, TaskState::skipped, run_id_, why);
-      if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, why);
-      return TaskOutcome::End::completed;  // skipped, not failed: the rest of the plan goes on
+    // The count decides `confirm above` before anything is written; otherwise it only
+    // gives the progress its total, so it runs beside the copy (a count of millions of
+    // rows takes seconds) on a connection of its own, and not at all when nothing shows.
+    std::optional<int64_t> total;
+    if (t.confirm_above && !o_.yes) {
+      auto n = (*source)->count(count_req);
+      if (n && !confirmed(t, *n)) {
+        std::lock_guard<std::mutex> g(mutex_);
+        std::string why = "needs confirmation: " + std::to_string(*n) + " rows, above " +
+                          std::to_string(*t.confirm_above) + " (rerun with --yes)";
+        (void)state_->set_task_state(t.name, TaskState::skipped, run_id_, why);
+        if (auto r = state_->task(t.name); r && *r) report_.add_task(t, **r, why);
+        return TaskOutcome::End::completed;  // skipped, not failed: the rest of the plan goes on
+      }
+      if (n) total = *n;
     }
-    Progress progress(t.name, total ? *total : -1, o_.quiet, err_, o_.log_format == "json");
+    Progress progress(t.name, total.value_or(-1), o_.quiet, err_, o_.log_format == "json");
+    std::future<void> counting;
+    if (!total && !o_.quiet) {
+      counting = std::async(std::launch::async, [&, count_req] {
+        auto counter = connect(specs_.at(t.source_conn));
+        if (!counter) return;
+        if (auto n = (*counter)->count(count_req)) progress.set_total(*n);
+      });
+    }
     cx.progress = [&](const TaskCounters& c) {
       if (o_.interrupts && o_.interrupts->load() > 0) stop_ = true;
       progress.update(c.read + c.rejected);
     };
     if (o_.interrupts && o_.interrupts->load() > 0) stop_ = true;
     TaskOutcome out = run_task(t, *c_.plan, **source, **target, cx);
+    if (counting.valid()) counting.wait();
     progress.done();
     switch (out.end) {
       case TaskOutcome::End::completed:

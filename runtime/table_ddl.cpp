@@ -214,10 +214,25 @@ std::vector<std::string> foreign_key_sql(const std::string& dialect, const Table
   std::vector<std::string> out;
   if (dialect == "sqlite") return out;
   SqlSpelling s = *spelling_for(dialect);
-  for (const ForeignKey& fk : t.foreign_keys)
-    out.push_back("ALTER TABLE " + qualified(s, t.schema, t.name) + " ADD CONSTRAINT " +
-                  s.quote(fk.name) + " " + references(s, fk));
+  std::string table = qualified(s, t.schema, t.name);
+  for (const ForeignKey& fk : t.foreign_keys) {
+    std::string add = "ALTER TABLE " + table + " ADD CONSTRAINT " + s.quote(fk.name) + " " + references(s, fk);
+    if (dialect != "postgres") {
+      out.push_back(add);
+      continue;
+    }
+    // PostgreSQL: added unchecked (a moment's lock), then validated under a lock that lets
+    // other validations run at once (checking millions of rows takes seconds each). Both
+    // steps can run again after a crash between them.
+    out.push_back("DO $mig$ BEGIN " + add +
+                  " NOT VALID; EXCEPTION WHEN duplicate_object THEN NULL; END $mig$");
+    out.push_back("ALTER TABLE " + table + kValidateConstraint + s.quote(fk.name));
+  }
   return out;
+}
+
+bool validates_constraint(const std::string& sql) {
+  return sql.rfind("ALTER TABLE ", 0) == 0 && sql.find(kValidateConstraint) != std::string::npos;
 }
 
 }  // namespace mig

@@ -22,7 +22,13 @@ std::string target_column_type(const std::string& dialect, const ColumnInfo& col
 // keys here (it checks them only when `fk_checks = on`, when parents load first).
 std::string create_table_sql(const std::string& dialect, const TableInfo& t);
 
-// The statements that add `t`'s foreign keys once the data is in; none for SQLite.
+// The statements that add `t`'s foreign keys once the data is in; none for SQLite. On
+// PostgreSQL each key is added `NOT VALID`, then validated by a statement of its own.
 std::vector<std::string> foreign_key_sql(const std::string& dialect, const TableInfo& t);
+
+inline constexpr const char* kValidateConstraint = " VALIDATE CONSTRAINT ";
+// Whether `sql` (of foreign_key_sql) only validates a key added before: such statements
+// may run at once, each on a connection of its own.
+bool validates_constraint(const std::string& sql);
 
 }  // namespace mig

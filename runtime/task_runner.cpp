@@ -1,5 +1,7 @@
 #include "runtime/task_runner.hpp"
 
+#include <future>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "compiler/formatter.hpp"
@@ -138,7 +140,7 @@ class Runner {
     if (!compiled) return fail(compiled.error().message);
     c_ = std::move(*compiled);
     if (auto s = recover(); !s.ok()) return fail(s.error().message);
-    read_ahead_ = reads_ahead();
+    overlaps_ = overlaps();
     int64_t size = cx_.batch_size.value_or(t_.batch_size);
     while (true) {
       if (cx_.limit && out_.counters.read >= *cx_.limit) {
@@ -147,6 +149,11 @@ class Runner {
       }
       int64_t page = cx_.limit ? std::min(size, *cx_.limit - out_.counters.read) : size;
       auto more = batch(page);
+      // The batch in flight lands (or fails) before the task ends either way; its error,
+      // from the earlier batch, is the one to report.
+      if (!more || !*more || (cx_.stop && cx_.stop->load())) {
+        if (auto s = finish_writing(); !s.ok()) return fail(s.error().message);
+      }
       if (!more) return fail(more.error().message);
       if (!*more) break;
       if (cx_.stop && cx_.stop->load()) {
@@ -158,6 +165,8 @@ class Runner {
     return out_;
   }
 
+  ~Runner() { (void)finish_writing(); }
+
  private:
   TaskOutcome fail(const std::string& message) {
     out_.end = TaskOutcome::End::failed;
@@ -165,11 +174,12 @@ class Runner {
     return out_;
   }
 
-  // Reading the next page while this one is written overlaps the two servers' work. Not
-  // under --limit (the next page's size depends on this one's outcome), nor for a task
-  // that reads what it writes (an update, one connection for both): there the next page
-  // must see this batch's writes. Only servers: SQLite and files gain nothing from it.
-  bool reads_ahead() const {
+  // Reading the next page and mapping it while this one is written keeps both servers and
+  // migrun busy at once. Not under --limit (the next page's size depends on this one's
+  // outcome), nor for a task that reads what it writes (an update, one connection for
+  // both): there the next page must see this batch's writes. Only servers: SQLite and
+  // files gain nothing from it.
+  bool overlaps() const {
     std::string d = source_.dialect();
     return !cx_.limit && !t_.is_update && t_.source_conn != t_.target_conn &&
            (d == "mariadb" || d == "postgres");
@@ -212,7 +222,8 @@ class Runner {
     p.run_id = cx_.run_id;
     std::vector<Value> last_key = pick(in->rows.back(), c_.key);
     p.checkpoint = encode_key(last_key);
-    if (read_ahead_ && int64_t(in->rows.size()) == page) {
+    checkpoint_ = p.checkpoint;  // where the next page starts; saved once this one lands
+    if (overlaps_ && int64_t(in->rows.size()) == page) {
       ReadRequest next = req;
       auto after = decode_key(*p.checkpoint);  // as the next batch() will bind it
       if (after) {
@@ -239,17 +250,43 @@ class Runner {
     if (c_.fresh_keys) {
       if (auto s = remember_fresh_keys(in->rows, out, origin); !s.ok()) return s.error();
     }
-    if (auto s = write(*in, out, origin, p); !s.ok()) return s.error();
-    if (auto s = cx_.state->save_batch(p); !s.ok()) return s.error();
+    bool full = int64_t(in->rows.size()) == page;
+    if (auto s = finish_writing(); !s.ok()) return s.error();  // one batch in flight at most
+    auto job = std::make_shared<Mapped>(Mapped{std::move(*in), std::move(out), std::move(origin), std::move(p)});
+    if (!overlaps_) {
+      if (auto s = land(*job); !s.ok()) return s.error();
+      return full;
+    }
+    writing_ = std::async(std::launch::async, [this, job] { return land(*job); });
+    return full;
+  }
+
+  // A mapped batch on its way to the target.
+  struct Mapped {
+    Batch in;
+    Batch out;
+    std::vector<size_t> origin;  // out row -> in row
+    BatchProgress progress;
+  };
+
+  // Writes a mapped batch and saves its progress: the batch has landed.
+  Status land(Mapped& m) {
+    if (auto s = write(m.in, m.out, m.origin, m.progress); !s.ok()) return s;
+    if (auto s = cx_.state->save_batch(m.progress); !s.ok()) return s;
     ++batches_;
     ++out_.batches;
-    checkpoint_ = p.checkpoint;
-    add(out_.counters, p.delta);
+    add(out_.counters, m.progress.delta);
     if (cx_.progress) {
       auto rec = cx_.state->task(t_.name);
       if (rec && *rec) cx_.progress((*rec)->counters);
     }
-    return int64_t(in->rows.size()) == page;
+    return Status::success();
+  }
+
+  // Waits for the batch in flight, if any.
+  Status finish_writing() {
+    if (!writing_.valid()) return Status::success();
+    return writing_.get();
   }
 
   static void add(TaskCounters& a, const TaskCounters& b) {
@@ -279,6 +316,10 @@ class Runner {
     mapped.reserve(t_.outputs.size());
     for (size_t i = 0; i < t_.outputs.size(); ++i) {
       const OutputColumn& o = t_.outputs[i];
+      if (!o.expr && !o.fraction_digits && coerces_to_itself(row[*o.source_column], o.type.base)) {
+        mapped.push_back(row[*o.source_column]);  // copied as it is: most columns of a copy
+        continue;
+      }
       Result<Value> v = o.expr ? c_.outputs[i]->eval(row) : Result<Value>(row[*o.source_column]);
       if (v) v = coerce(std::move(*v), o.type.base);
       if (v) v = fit_fraction(std::move(*v), o.fraction_digits);
@@ -408,11 +449,12 @@ class Runner {
   Connector& target_;
   const TaskContext& cx_;
   PageReader reader_{source_};  // after source_: waits for a read ahead before it goes
-  bool read_ahead_ = false;
+  bool overlaps_ = false;
+  std::future<Status> writing_;  // the batch being written while the next one is mapped
   CompiledTask c_;
   TaskOutcome out_;
   int64_t batches_ = 0;                    // saved batches of the task, all runs
-  std::optional<std::string> checkpoint_;  // last key done
+  std::optional<std::string> checkpoint_;  // last key read and mapped
   std::string generation_;                 // the task's first start since its last reset
 };
 
