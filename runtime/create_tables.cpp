@@ -48,6 +48,7 @@ struct TableStatement {
 };
 
 // Runs each statement on a connection of its own, `parallel` at a time; the first error.
+// A failed statement does not stop the others: every key that holds is validated.
 Status run_at_once(const std::vector<TableStatement>& statements, const ConnectAgain& again,
                    size_t parallel) {
   std::mutex mu;
@@ -57,10 +58,10 @@ Status run_at_once(const std::vector<TableStatement>& statements, const ConnectA
     Result<std::unique_ptr<Connector>> conn = again();
     for (;;) {
       std::unique_lock<std::mutex> lock(mu);
-      if (next == statements.size() || !first.ok()) return;
+      if (next == statements.size()) return;
       if (!conn.ok()) {
-        first = conn.error();
-        return;
+        if (first.ok()) first = conn.error();
+        return;  // the other workers take the rest
       }
       const TableStatement& st = statements[next++];
       lock.unlock();
