@@ -18,13 +18,11 @@
 
 namespace mig {
 
-// Builds a batch's written keys, joining consecutive inserted integer keys into ranges.
+// Builds a batch's written keys, joining consecutive inserted integer keys into ranges;
+// close() completes the list.
 class WrittenKeyList {
  public:
   explicit WrittenKeyList(std::vector<WrittenKey>& out) : out_(out) {}
-  ~WrittenKeyList() { close(); }
-  WrittenKeyList(const WrittenKeyList&) = delete;
-  WrittenKeyList& operator=(const WrittenKeyList&) = delete;
 
   // An inserted key, encoded by the caller only when it cannot join the open range.
   void inserted(std::span<const Value> key, const std::function<std::string()>& encoded);

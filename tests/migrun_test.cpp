@@ -317,3 +317,14 @@ TEST_CASE("golden: migrun outputs and targets", "[migrun][golden]") {
     run_golden_case(dir, update);
   }
 }
+
+TEST_CASE("migrun: without --quiet the progress gets its total from a count beside the copy",
+          "[migrun]") {
+  TempDir dir("progress_total");
+  make_items_case(dir.path(), "fail", 2000);
+  Outcome run = run_migrun(dir.path(), {"items.mig", "--log-format", "json", "--yes"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  // The last progress line carries the total the count found (none without a count).
+  CHECK(std::regex_search(run.err, std::regex(R"("event":"progress"[^\n]*"total":2000)")));
+}
